@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+/**
+ * The `fenceline` command. Each subcommand lives in its own module and is loaded only when
+ * asked for, so `fenceline kafka status` does not pay for the engine or kafkajs.
+ */
+import { pathToFileURL } from 'node:url';
+
+export interface Subcommand {
+  summary: string;
+  usage: string;
+  /** Runs the subcommand; resolves to the process exit code. */
+  run(argv: string[]): Promise<number>;
+}
+
+const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
+  kafka: async () => (await import('./kafka-command.js')).kafkaCommand,
+  worker: async () => (await import('./worker-command.js')).workerCommand,
+  simulate: async () => (await import('./simulate-command.js')).simulateCommand,
+  bench: async () => (await import('./bench-command.js')).benchCommand,
+  demo: async () => (await import('./demo-command.js')).demoCommand,
+};
+
+async function help(): Promise<string> {
+  const lines = ['Usage: fenceline <command> [options]', '', 'Commands:'];
+  for (const [name, load] of Object.entries(SUBCOMMANDS)) {
+    const cmd = await load();
+    lines.push(`  ${name.padEnd(10)} ${cmd.summary}`);
+  }
+  lines.push('', 'Run `fenceline <command> --help` for a command’s options.');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(await help());
+    return name === undefined ? 1 : 0;
+  }
+  const load = SUBCOMMANDS[name];
+  if (!load) {
+    console.error(`fenceline: unknown command "${name}"\n\n${await help()}`);
+    return 2;
+  }
+  const cmd = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`${cmd.summary}\n\n${cmd.usage}`);
+    return 0;
+  }
+  return cmd.run(rest);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { EpochMs, ExternalId, Latitude, Longitude, Severity, TagId } from './primitives.js';
+
+export const ALERT_TYPES = [
+  'EXCLUSION_ENTERED',
+  'EXCLUSION_EXITED',
+  'EXCLUSION_APPROACH',
+  'INCLUSION_LEFT',
+  'INCLUSION_RETURNED',
+  'NO_SIGNAL',
+  'SIGNAL_RESTORED',
+  'STRAP_TAMPER',
+  'LOW_BATTERY',
+] as const;
+export const AlertType = z.enum(ALERT_TYPES);
+export type AlertType = z.infer<typeof AlertType>;
+
+export const EvidenceFix = z.object({
+  ts: EpochMs,
+  lat: Latitude,
+  lon: Longitude,
+  accuracyM: z.number().positive(),
+});
+export type EvidenceFix = z.infer<typeof EvidenceFix>;
+
+export const AlertSchema = z.object({
+  alertId: z.string().min(1),
+  type: AlertType,
+  severity: Severity,
+  subjectId: ExternalId,
+  tagId: TagId,
+  zoneId: ExternalId.optional(),
+  zoneVersion: z.number().int().optional(),
+  breachId: z.string().optional(),
+  ts: EpochMs,
+  emittedAt: EpochMs,
+  lat: Latitude.optional(),
+  lon: Longitude.optional(),
+  accuracyM: z.number().positive().optional(),
+  distanceM: z.number().optional(),
+  certainty: z.enum(['confirmed', 'possible']).optional(),
+  late: z.boolean().optional(),
+  evidence: z.array(EvidenceFix).optional(),
+});
+export type Alert = z.infer<typeof AlertSchema>;

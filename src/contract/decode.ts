@@ -1,0 +1,93 @@
+import type { z } from 'zod';
+import { type Enrolment, EnrolmentSchema } from './enrolment.js';
+import { type Ping, PingSchema } from './ping.js';
+import { type Zone, ZoneSchema } from './zone.js';
+
+/** Decoding never throws: a bad message is a value with a reason, so the stream never stops. */
+export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** A ping is ~200 bytes; anything far larger is a producer bug, refused before JSON.parse. */
+export const DEFAULT_MAX_PING_BYTES = 16 * 1024;
+
+/** "lat: Too big: expected number to be <=90; lon: ..." — field path first, so the reason names the problem. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.length > 0 ? issue.path.join('.') : '(value)';
+      return `${path}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+function parseJson(bytes: Buffer | string): Decoded<unknown> {
+  try {
+    return { ok: true, value: JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8')) };
+  } catch (err) {
+    return { ok: false, error: `not JSON: ${(err as Error).message}` };
+  }
+}
+
+function decodeWith<T>(schema: z.ZodType<T>, bytes: Buffer | string): Decoded<T> {
+  const json = parseJson(bytes);
+  if (!json.ok) return json;
+  if (json.value === null || typeof json.value !== 'object' || Array.isArray(json.value)) {
+    return { ok: false, error: 'not a JSON object' };
+  }
+  const parsed = schema.safeParse(json.value);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: describeZodError(parsed.error) };
+}
+
+/**
+ * Decode one record from the pings topic. The key must be the tagId: the contract partitions
+ * by it, and a ping keyed otherwise would put one tag's state on two partitions.
+ */
+export function decodePing(
+  key: Buffer | string | null | undefined,
+  value: Buffer | string | null | undefined,
+  maxBytes = DEFAULT_MAX_PING_BYTES,
+): Decoded<Ping> {
+  if (value === null || value === undefined || value.length === 0) return { ok: false, error: 'empty value' };
+  if (value.length > maxBytes) {
+    return { ok: false, error: `value too large: ${value.length} bytes, limit ${maxBytes}` };
+  }
+  const decoded = decodeWith(PingSchema, value);
+  if (!decoded.ok) return decoded;
+  if (key !== null && key !== undefined) {
+    const keyText = typeof key === 'string' ? key : key.toString('utf8');
+    if (keyText !== decoded.value.tagId) {
+      return { ok: false, error: `key: message key does not match tagId "${decoded.value.tagId}"` };
+    }
+  }
+  return decoded;
+}
+
+/** A compacted-table record: a value, or a tombstone (null) that deletes the key. */
+export type TableRecord<T> = { ok: true; key: string; value: T | null } | { ok: false; key: string; error: string };
+
+function decodeTableRecord<T extends object>(
+  schema: z.ZodType<T>,
+  idField: keyof T,
+  key: Buffer | string | null | undefined,
+  value: Buffer | string | null | undefined,
+): TableRecord<T> {
+  const keyText = key === null || key === undefined ? '' : typeof key === 'string' ? key : key.toString('utf8');
+  if (keyText === '') return { ok: false, key: keyText, error: 'key: missing' };
+  if (value === null || value === undefined) return { ok: true, key: keyText, value: null };
+  const decoded = decodeWith(schema, value);
+  if (!decoded.ok) return { ok: false, key: keyText, error: decoded.error };
+  if (String(decoded.value[idField]) !== keyText) {
+    return { ok: false, key: keyText, error: `key: does not match ${String(idField)}` };
+  }
+  return { ok: true, key: keyText, value: decoded.value };
+}
+
+export function decodeZoneRecord(key: Buffer | string | null | undefined, value: Buffer | string | null | undefined) {
+  return decodeTableRecord<Zone>(ZoneSchema, 'zoneId', key, value);
+}
+
+export function decodeEnrolmentRecord(
+  key: Buffer | string | null | undefined,
+  value: Buffer | string | null | undefined,
+) {
+  return decodeTableRecord<Enrolment>(EnrolmentSchema, 'tagId', key, value);
+}

@@ -1,0 +1,18 @@
+/** Default topic names from the wire contract; each one is configurable. */
+export const DEFAULT_TOPICS = {
+  pings: 'fenceline.pings',
+  zones: 'fenceline.zones',
+  enrolments: 'fenceline.enrolments',
+  alerts: 'fenceline.alerts',
+  pingsDlq: 'fenceline.pings.dlq',
+} as const;
+
+export type TopicNames = { -readonly [K in keyof typeof DEFAULT_TOPICS]: string };
+
+/** Header names the contract fixes for dead-lettered pings. */
+export const DLQ_HEADERS = {
+  error: 'error',
+  sourceTopic: 'source-topic',
+  sourcePartition: 'source-partition',
+  sourceOffset: 'source-offset',
+} as const;

@@ -1,0 +1,168 @@
+/**
+ * All compiled zones, queryable by position: an rbush R-tree of warning-grown bboxes, plus each
+ * subject's own zone lists.
+ *
+ * forEachCandidate(subject, fix) is the per-fix query. A subject rarely has more than a handful
+ * of zones, so by default ('hybrid') it scans the subject's own exclusion list with a bbox check
+ * (a few ns a zone, independent of the total zone count) and only walks the R-tree for subjects
+ * with more than `scanLimit` exclusion zones. bench/core-geo.bench.ts measures both strategies.
+ *
+ * All mutation is synchronous, so a reader never sees a half-applied upsert. The one rule: a
+ * `visit` callback must not mutate the index it is visiting.
+ */
+import type { CompiledZone } from './compiled-zone.js';
+import { queryPoint, rootContains, ZoneTree } from './zone-tree.js';
+
+export type CandidateStrategy = 'hybrid' | 'rtree';
+
+export interface ZoneIndexOptions {
+  /** 'hybrid' (default): scan small subjects' own lists; 'rtree': always query the tree. */
+  strategy?: CandidateStrategy;
+  /** Hybrid only: subjects with at most this many exclusion zones are scanned. Default 16. */
+  scanLimit?: number;
+  /** rbush node size. Default 9 (rbush's default). */
+  maxEntries?: number;
+}
+
+const NO_ZONES: readonly CompiledZone[] = Object.freeze([]);
+
+/** One subject's zones, split by kind because inclusion zones are visited unconditionally. */
+interface SubjectZones {
+  exclusions: CompiledZone[];
+  inclusions: CompiledZone[];
+}
+
+export class ZoneIndex {
+  private readonly tree: ZoneTree;
+  private readonly byId = new Map<string, CompiledZone>();
+  private readonly bySubject = new Map<string, SubjectZones>();
+  private readonly scanLimit: number;
+
+  constructor(options: ZoneIndexOptions = {}) {
+    this.tree = new ZoneTree(options.maxEntries ?? 9);
+    const strategy = options.strategy ?? 'hybrid';
+    switch (strategy) {
+      case 'hybrid':
+        this.scanLimit = options.scanLimit ?? 16;
+        break;
+      case 'rtree':
+        this.scanLimit = -1;
+        break;
+      default: {
+        const unreachable: never = strategy;
+        throw new Error(`unknown strategy ${String(unreachable)}`);
+      }
+    }
+  }
+
+  /** Bulk load for start-up: one rbush.load (OMT packing) instead of N inserts. Last zoneId wins. */
+  static build(zones: Iterable<CompiledZone>, options: ZoneIndexOptions = {}): ZoneIndex {
+    const index = new ZoneIndex(options);
+    for (const z of zones) {
+      const old = index.byId.get(z.zoneId);
+      if (old !== undefined) index.unlinkSubject(old);
+      index.byId.set(z.zoneId, z);
+      index.linkSubject(z);
+    }
+    index.tree.load([...index.byId.values()]);
+    return index;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(zoneId: string): CompiledZone | undefined {
+    return this.byId.get(zoneId);
+  }
+
+  /** Insert, or replace the zone with the same zoneId (old position, subject and kind all go). */
+  upsert(zone: CompiledZone): void {
+    const old = this.byId.get(zone.zoneId);
+    if (old !== undefined) {
+      this.tree.remove(old);
+      if (old.subjectId === zone.subjectId && old.kind === zone.kind) {
+        // Same list: replace in place so the subject's visiting order stays stable.
+        const list = this.listFor(old);
+        list[list.indexOf(old)] = zone;
+      } else {
+        this.unlinkSubject(old);
+        this.linkSubject(zone);
+      }
+    } else {
+      this.linkSubject(zone);
+    }
+    this.byId.set(zone.zoneId, zone);
+    this.tree.insert(zone);
+  }
+
+  remove(zoneId: string): boolean {
+    const old = this.byId.get(zoneId);
+    if (old === undefined) return false;
+    this.tree.remove(old);
+    this.unlinkSubject(old);
+    this.byId.delete(zoneId);
+    return true;
+  }
+
+  inclusionZonesOf(subjectId: string): readonly CompiledZone[] {
+    return this.bySubject.get(subjectId)?.inclusions ?? NO_ZONES;
+  }
+
+  /** Every zone of the subject, exclusion zones first. Allocates: not for the per-fix path. */
+  zonesOf(subjectId: string): readonly CompiledZone[] {
+    const s = this.bySubject.get(subjectId);
+    return s === undefined ? NO_ZONES : [...s.exclusions, ...s.inclusions];
+  }
+
+  /**
+   * Every exclusion zone of `subjectId` whose warning-grown bbox contains the point, then every
+   * inclusion zone of the subject wherever it is (a fix outside an inclusion zone is never in its
+   * bbox, yet that is exactly when it matters). Each zone is visited once. No allocation.
+   */
+  forEachCandidate(subjectId: string, lat: number, lon: number, visit: (zone: CompiledZone) => void): void {
+    const s = this.bySubject.get(subjectId);
+    if (s === undefined) return;
+    const exclusions = s.exclusions;
+    if (exclusions.length <= this.scanLimit) {
+      for (let i = 0; i < exclusions.length; i++) {
+        const z = exclusions[i]!;
+        if (lon >= z.minLon && lon <= z.maxLon && lat >= z.minLat && lat <= z.maxLat) visit(z);
+      }
+    } else if (exclusions.length > 0) {
+      const root = this.tree.root();
+      if (rootContains(root, lon, lat)) queryPoint(root, lon, lat, subjectId, visit);
+    }
+    const inclusions = s.inclusions;
+    for (let i = 0; i < inclusions.length; i++) visit(inclusions[i]!);
+  }
+
+  /** All zones of any subject whose grown bbox contains the point: the pure R-tree query. */
+  forEachNear(lat: number, lon: number, visit: (zone: CompiledZone) => void): void {
+    const root = this.tree.root();
+    if (rootContains(root, lon, lat)) queryPoint(root, lon, lat, undefined, visit);
+  }
+
+  private listFor(z: CompiledZone): CompiledZone[] {
+    const s = this.bySubject.get(z.subjectId)!;
+    return z.kind === 'exclusion' ? s.exclusions : s.inclusions;
+  }
+
+  private linkSubject(z: CompiledZone): void {
+    let s = this.bySubject.get(z.subjectId);
+    if (s === undefined) {
+      s = { exclusions: [], inclusions: [] };
+      this.bySubject.set(z.subjectId, s);
+    }
+    (z.kind === 'exclusion' ? s.exclusions : s.inclusions).push(z);
+  }
+
+  private unlinkSubject(z: CompiledZone): void {
+    const s = this.bySubject.get(z.subjectId);
+    if (s === undefined) return;
+    const list = z.kind === 'exclusion' ? s.exclusions : s.inclusions;
+    const at = list.indexOf(z);
+    if (at >= 0) list.splice(at, 1);
+    if (s.exclusions.length === 0 && s.inclusions.length === 0) this.bySubject.delete(z.subjectId);
+  }
+}

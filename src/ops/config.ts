@@ -1,0 +1,231 @@
+/**
+ * Worker configuration from environment variables. Zod validates every variable once, at
+ * start-up; everything downstream receives a typed WorkerConfig and never reads env.
+ *
+ * Defaults are strings in ENV_VARS and go through the same schema as real values, so a
+ * default can never be something the validator would reject. An empty value counts as unset
+ * (docker-compose writes `FOO=` for `${FOO:-}`). Unknown variables are ignored.
+ */
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { DEFAULT_TOPICS } from '../contract/index.js';
+import { DEFAULT_ENGINE_CONFIG, type EngineConfig } from '../engine/config.js';
+import {
+  booleanVar,
+  brokerListVar,
+  enumVar,
+  integerVar,
+  LOG_LEVELS,
+  type LogLevel,
+  numberVar,
+  tokenVar,
+  topicVar,
+} from './env-parsers.js';
+
+export type { LogLevel } from './env-parsers.js';
+
+/** A bad environment variable. `variable` names it; the message says what was expected and got. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface WorkerConfig {
+  kafka: { brokers: string[]; clientId: string; groupId: string };
+  topics: {
+    pings: string;
+    zones: string;
+    enrolments: string;
+    alerts: string;
+    pingsDlq: string;
+    stateChangelog: string;
+  };
+  exactlyOnce: boolean;
+  createTopics: boolean;
+  pingsPartitions: number;
+  partitionsConsumedConcurrently: number;
+  maxPingBytes: number;
+  http: { host: string; port: number };
+  logLevel: LogLevel;
+  engine: EngineConfig;
+  noSignalSweepIntervalS: number;
+  instanceId: string;
+}
+
+/** Every variable the worker reads. Config values are not secrets, so errors echo them. */
+const EnvSchema = z.object({
+  KAFKA_BROKERS: brokerListVar(),
+  KAFKA_CLIENT_ID: tokenVar(255),
+  FENCELINE_GROUP_ID: tokenVar(255),
+  TOPIC_PINGS: topicVar(),
+  TOPIC_ZONES: topicVar(),
+  TOPIC_ENROLMENTS: topicVar(),
+  TOPIC_ALERTS: topicVar(),
+  TOPIC_PINGS_DLQ: topicVar(),
+  TOPIC_STATE_CHANGELOG: topicVar(),
+  EXACTLY_ONCE: booleanVar(),
+  CREATE_TOPICS: booleanVar(),
+  PINGS_PARTITIONS: integerVar(1, 10_000),
+  PARTITIONS_CONSUMED_CONCURRENTLY: integerVar(1, 1_000),
+  // Below 64 bytes no ping fits; above 1 MiB is past Kafka's default message.max.bytes.
+  MAX_PING_BYTES: integerVar(64, 1_048_576),
+  HTTP_HOST: tokenVar(255),
+  HTTP_PORT: integerVar(0, 65_535),
+  LOG_LEVEL: enumVar(LOG_LEVELS),
+  DEFAULT_ACCURACY_M: numberVar({ gt: 0 }),
+  CONFIRM_FIXES: integerVar(1, 100),
+  MAX_SPEED_MPS: numberVar({ gt: 0 }),
+  LOW_BATTERY_THRESHOLD: numberVar({ min: 0, max: 1 }),
+  NO_SIGNAL_AFTER_S: numberVar({ gt: 0 }),
+  NO_SIGNAL_SWEEP_INTERVAL_S: numberVar({ gt: 0 }),
+  FENCELINE_INSTANCE_ID: tokenVar(200),
+});
+
+export type EnvVarName = keyof z.input<typeof EnvSchema>;
+
+export interface EnvVarDoc {
+  /** The default as the variable would spell it; a function when it depends on the host. */
+  readonly default: string | (() => string);
+  readonly meaning: string;
+}
+
+/** Names, defaults and meanings: the README's table and `worker --help` are built from this. */
+export const ENV_VARS: Readonly<Record<EnvVarName, EnvVarDoc>> = {
+  KAFKA_BROKERS: { default: '127.0.0.1:9092', meaning: 'comma-separated host:port list of Kafka brokers' },
+  KAFKA_CLIENT_ID: { default: 'fenceline', meaning: 'Kafka client id' },
+  FENCELINE_GROUP_ID: { default: 'fenceline-worker', meaning: 'consumer group of the pings consumer' },
+  TOPIC_PINGS: { default: DEFAULT_TOPICS.pings, meaning: 'pings topic (input)' },
+  TOPIC_ZONES: { default: DEFAULT_TOPICS.zones, meaning: 'zones topic (compacted global table)' },
+  TOPIC_ENROLMENTS: {
+    default: DEFAULT_TOPICS.enrolments,
+    meaning: 'enrolments topic (compacted global table)',
+  },
+  TOPIC_ALERTS: { default: DEFAULT_TOPICS.alerts, meaning: 'alerts topic (output, transactional)' },
+  TOPIC_PINGS_DLQ: {
+    default: DEFAULT_TOPICS.pingsDlq,
+    meaning: 'dead-letter topic for pings that fail to decode',
+  },
+  TOPIC_STATE_CHANGELOG: {
+    default: 'fenceline.state-changelog',
+    meaning: 'internal compacted changelog of per-tag state',
+  },
+  EXACTLY_ONCE: { default: 'true', meaning: 'transactional read-process-write (true/false, 1/0, yes/no)' },
+  CREATE_TOPICS: { default: 'true', meaning: 'create missing topics at start-up' },
+  PINGS_PARTITIONS: { default: '12', meaning: 'partitions of the pings topic, used only when creating it' },
+  PARTITIONS_CONSUMED_CONCURRENTLY: { default: '1', meaning: 'pings partitions processed in parallel' },
+  MAX_PING_BYTES: { default: '16384', meaning: 'larger ping values go to the DLQ unparsed' },
+  HTTP_HOST: { default: '0.0.0.0', meaning: 'bind address of the /metrics /healthz /readyz server' },
+  HTTP_PORT: { default: '9464', meaning: 'port of that server; 0 picks a free one' },
+  LOG_LEVEL: { default: 'info', meaning: `pino level: ${LOG_LEVELS.join(', ')}` },
+  DEFAULT_ACCURACY_M: {
+    default: String(DEFAULT_ENGINE_CONFIG.defaultAccuracyM),
+    meaning: 'accuracy radius (m) assumed for a fix without accuracyM',
+  },
+  CONFIRM_FIXES: {
+    default: String(DEFAULT_ENGINE_CONFIG.confirmFixes),
+    meaning: 'consecutive fixes on one side that raise or end a violation',
+  },
+  MAX_SPEED_MPS: {
+    default: String(DEFAULT_ENGINE_CONFIG.maxSpeedMps),
+    meaning: 'fixes implying a faster move (m/s) are set aside as outliers',
+  },
+  LOW_BATTERY_THRESHOLD: {
+    default: String(DEFAULT_ENGINE_CONFIG.lowBatteryThreshold),
+    meaning: 'LOW_BATTERY when battery (0..1) falls below this',
+  },
+  NO_SIGNAL_AFTER_S: {
+    default: String(DEFAULT_ENGINE_CONFIG.noSignalAfterS),
+    meaning: 'NO_SIGNAL after this many seconds without a fix',
+  },
+  NO_SIGNAL_SWEEP_INTERVAL_S: { default: '30', meaning: 'how often (s) silent tags are checked' },
+  FENCELINE_INSTANCE_ID: {
+    default: () => `${hostname()}-${process.pid}`,
+    meaning: 'this worker instance (transactional id prefix, logs); default hostname-pid',
+  },
+};
+
+const TOPIC_VARS = [
+  'TOPIC_PINGS',
+  'TOPIC_ZONES',
+  'TOPIC_ENROLMENTS',
+  'TOPIC_ALERTS',
+  'TOPIC_PINGS_DLQ',
+  'TOPIC_STATE_CHANGELOG',
+] as const satisfies readonly EnvVarName[];
+
+function withDefaults(env: Record<string, string | undefined>): Record<EnvVarName, string> {
+  const out = {} as Record<EnvVarName, string>;
+  for (const name of Object.keys(ENV_VARS) as EnvVarName[]) {
+    const raw = env[name];
+    const fallback = ENV_VARS[name].default;
+    out[name] =
+      raw !== undefined && raw.trim() !== '' ? raw : typeof fallback === 'string' ? fallback : fallback();
+  }
+  return out;
+}
+
+/**
+ * Build the worker's configuration from `env` (normally process.env). Throws ConfigError
+ * naming the first bad variable, what it expected and what it got; the message lists every
+ * bad variable so one restart fixes them all.
+ */
+export function loadConfig(env: Record<string, string | undefined>): WorkerConfig {
+  const raw = withDefaults(env);
+  const parsed = EnvSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems: { variable: string; text: string }[] = [];
+    for (const issue of parsed.error.issues) {
+      const variable = String(issue.path[0]);
+      if (problems.some((p) => p.variable === variable)) continue; // one line per variable
+      problems.push({
+        variable,
+        text: `${variable}: ${issue.message}, got ${JSON.stringify(raw[variable as EnvVarName])}`,
+      });
+    }
+    throw new ConfigError(problems[0]!.variable, problems.map((p) => p.text).join('; '));
+  }
+  const e = parsed.data;
+
+  // Two roles on one topic would feed alerts back in as pings, or the DLQ into the table.
+  const seen = new Map<string, string>();
+  for (const name of TOPIC_VARS) {
+    const other = seen.get(e[name]);
+    if (other !== undefined) {
+      throw new ConfigError(name, `${name}: must differ from ${other}, got ${JSON.stringify(e[name])}`);
+    }
+    seen.set(e[name], name);
+  }
+
+  return {
+    kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, groupId: e.FENCELINE_GROUP_ID },
+    topics: {
+      pings: e.TOPIC_PINGS,
+      zones: e.TOPIC_ZONES,
+      enrolments: e.TOPIC_ENROLMENTS,
+      alerts: e.TOPIC_ALERTS,
+      pingsDlq: e.TOPIC_PINGS_DLQ,
+      stateChangelog: e.TOPIC_STATE_CHANGELOG,
+    },
+    exactlyOnce: e.EXACTLY_ONCE,
+    createTopics: e.CREATE_TOPICS,
+    pingsPartitions: e.PINGS_PARTITIONS,
+    partitionsConsumedConcurrently: e.PARTITIONS_CONSUMED_CONCURRENTLY,
+    maxPingBytes: e.MAX_PING_BYTES,
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    logLevel: e.LOG_LEVEL,
+    engine: {
+      confirmFixes: e.CONFIRM_FIXES,
+      maxSpeedMps: e.MAX_SPEED_MPS,
+      defaultAccuracyM: e.DEFAULT_ACCURACY_M,
+      lowBatteryThreshold: e.LOW_BATTERY_THRESHOLD,
+      noSignalAfterS: e.NO_SIGNAL_AFTER_S,
+    },
+    noSignalSweepIntervalS: e.NO_SIGNAL_SWEEP_INTERVAL_S,
+    instanceId: e.FENCELINE_INSTANCE_ID,
+  };
+}

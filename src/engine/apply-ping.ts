@@ -1,0 +1,223 @@
+/**
+ * applyPing: one validated ping against its tag's state, in place. Pure: the same world,
+ * config, state and ping always yield the same state and the same alerts.
+ *
+ * Order of checks for a fix:
+ *  1. enrolment valid at the ping's ts, else 'unenrolled' and nothing changes (alerts need a
+ *     subject, so status alerts need an enrolment too);
+ *  2. a ts already applied (or the pending suspect's) → 'duplicate', nothing changes;
+ *  3. ts < lastTs → 'late' (late-fix.ts);
+ *  4. speed filter against the last accepted fix (motion-filter.ts): an outlier is set aside as
+ *     the `suspect` (only the latest); a later fix that agrees with the suspect but not with the
+ *     last accepted fix proves a relocation, and both are applied in ts order;
+ *  5. accepted fix: every tracked zone (even one the R-tree no longer returns, so a far fix
+ *     still counts toward EXITED) and every candidate zone is stepped (zone-tracker.ts).
+ * Status fields (strap, battery) are handled for every non-duplicate ping (device-status.ts).
+ */
+import type { Alert, Ping } from '../contract/index.js';
+import type { CompiledZone } from '../geo/index.js';
+import { type EngineConfig, RECENT_TS_CAPACITY } from './config.js';
+import { applyStatus, hasStatus } from './device-status.js';
+import { subjectAt } from './enrolment-table.js';
+import { pruneEpisodes } from './episodes.js';
+import { type FixContext, newFixContext } from './fix-context.js';
+import { applyLateFix } from './late-fix.js';
+import { consistentWith } from './motion-filter.js';
+import { restoreSignal } from './no-signal.js';
+import { newTagState, type TagState } from './tag-state.js';
+import type { World } from './world.js';
+import { zoneActiveAt } from './zone-activity.js';
+import { deactivateTrack, forgetTrack, isIdle, stepZone } from './zone-tracker.js';
+
+export type PingOutcome =
+  | 'applied'
+  | 'late'
+  | 'duplicate'
+  | 'outlier'
+  | 'unenrolled'
+  | 'status'
+  | 'heartbeat';
+
+export function applyPing(
+  world: World,
+  config: EngineConfig,
+  state: TagState,
+  ping: Ping,
+  arrivedAt: number,
+  emittedAt: number,
+  out: Alert[],
+): PingOutcome {
+  if (ping.tagId !== state.tagId) {
+    throw new Error(`ping of tag ${ping.tagId} applied to the state of tag ${state.tagId}`);
+  }
+  const subjectId = subjectAt(world.enrolments.get(ping.tagId), ping.ts);
+  if (subjectId === undefined) return 'unenrolled';
+  const mark = out.length;
+  const status = hasStatus(ping);
+  let outcome: PingOutcome;
+  if (ping.lat !== undefined && ping.lon !== undefined) {
+    outcome = applyFix(world, config, state, subjectId, ping, arrivedAt, emittedAt, out);
+    if (outcome === 'duplicate') return outcome;
+  } else {
+    outcome = status ? 'status' : 'heartbeat';
+  }
+  if (status) applyStatus(config, state, ping, subjectId, emittedAt, out);
+  if (out.length - mark > 1) sortAlerts(out, mark);
+  return outcome;
+}
+
+function applyFix(
+  world: World,
+  config: EngineConfig,
+  state: TagState,
+  subjectId: string,
+  ping: Ping,
+  arrivedAt: number,
+  emittedAt: number,
+  out: Alert[],
+): PingOutcome {
+  const ts = ping.ts;
+  const lat = ping.lat!;
+  const lon = ping.lon!;
+  const acc = ping.accuracyM ?? config.defaultAccuracyM;
+  if (isRepeat(state, ts)) return 'duplicate';
+  if (state.lastTs !== null && ts < state.lastTs) {
+    applyLateFix(world.zones, config, state, subjectId, ts, lat, lon, acc, emittedAt, out);
+    rememberTs(state, ts);
+    return 'late';
+  }
+  const last = state.lastFix;
+  if (last !== null && !consistentWith(last, ts, lat, lon, acc, config.maxSpeedMps)) {
+    const suspect = state.suspect;
+    if (suspect === null || !consistentWith(suspect, ts, lat, lon, acc, config.maxSpeedMps)) {
+      state.suspect = { ts, lat, lon, accuracyM: acc };
+      return 'outlier';
+    }
+    // Two fixes agree with each other and not with the last accepted one: a real relocation.
+    // Apply both in ts order, so together they can confirm a violation at the new place.
+    state.suspect = null;
+    const suspectEnrolled = subjectAt(world.enrolments.get(state.tagId), suspect.ts) === subjectId;
+    if (suspect.ts < ts) {
+      if (suspectEnrolled) acceptFix(world, config, state, subjectId, suspect, arrivedAt, emittedAt, out);
+      acceptFix(world, config, state, subjectId, ping as FixLike, arrivedAt, emittedAt, out, acc);
+    } else {
+      acceptFix(world, config, state, subjectId, ping as FixLike, arrivedAt, emittedAt, out, acc);
+      if (suspectEnrolled) acceptFix(world, config, state, subjectId, suspect, arrivedAt, emittedAt, out);
+    }
+    return 'applied';
+  }
+  state.suspect = null;
+  acceptFix(world, config, state, subjectId, ping as FixLike, arrivedAt, emittedAt, out, acc);
+  return 'applied';
+}
+
+interface FixLike {
+  ts: number;
+  lat: number;
+  lon: number;
+  accuracyM?: number | undefined;
+}
+
+/** Scratch context for the accepted-fix path (the engine is synchronous; see fix-context.ts). */
+const ctx: FixContext = newFixContext({} as EngineConfig, newTagState(''), []);
+
+function acceptFix(
+  world: World,
+  config: EngineConfig,
+  state: TagState,
+  subjectId: string,
+  fix: FixLike,
+  arrivedAt: number,
+  emittedAt: number,
+  out: Alert[],
+  acc: number = fix.accuracyM ?? config.defaultAccuracyM,
+): void {
+  const ts = fix.ts;
+  ctx.config = config;
+  ctx.state = state;
+  ctx.subjectId = subjectId;
+  ctx.ts = ts;
+  ctx.lat = fix.lat;
+  ctx.lon = fix.lon;
+  ctx.acc = acc;
+  ctx.prevTs = state.lastTs;
+  ctx.emittedAt = emittedAt;
+  ctx.out = out;
+  ctx.evidence = null;
+
+  // 1. Zones with something in progress, wherever the fix is.
+  const tracks = state.zones;
+  const tracked = tracks.length;
+  ctx.trackedCount = tracked;
+  for (let i = 0; i < tracked; i++) {
+    const track = tracks[i]!;
+    const zone = world.zones.get(track.zoneId);
+    if (zone === undefined || zone.subjectId !== subjectId)
+      forgetTrack(track); // deleted, or re-enrolled
+    else if (!zoneActiveAt(zone, ts)) deactivateTrack(track, ts);
+    else stepZone(ctx, zone, track);
+  }
+  // 2. Zones near the fix (and the subject's inclusion zones) not tracked yet.
+  world.zones.forEachCandidate(subjectId, fix.lat, fix.lon, visitCandidate);
+  // 3. Drop tracks with nothing left in progress, keeping the order of the rest.
+  let w = 0;
+  for (let i = 0; i < tracks.length; i++) {
+    const track = tracks[i]!;
+    pruneEpisodes(track, ts);
+    if (!isIdle(track)) tracks[w++] = track;
+  }
+  tracks.length = w;
+
+  state.lastTs = ts;
+  rememberTs(state, ts);
+  const last = state.lastFix;
+  if (last === null) {
+    state.lastFix = { ts, lat: fix.lat, lon: fix.lon, accuracyM: acc };
+  } else {
+    last.ts = ts;
+    last.lat = fix.lat;
+    last.lon = fix.lon;
+    last.accuracyM = acc;
+  }
+  state.lastFixArrivedAt = arrivedAt;
+  restoreSignal(state, subjectId, emittedAt, out);
+  ctx.out = [];
+}
+
+function visitCandidate(zone: CompiledZone): void {
+  const tracks = ctx.state.zones;
+  for (let i = 0; i < ctx.trackedCount; i++) if (tracks[i]!.zoneId === zone.zoneId) return;
+  if (!zoneActiveAt(zone, ctx.ts)) return;
+  stepZone(ctx, zone, null);
+}
+
+function isRepeat(state: TagState, ts: number): boolean {
+  if (state.lastTs === ts || (state.suspect !== null && state.suspect.ts === ts)) return true;
+  const recent = state.recentTs;
+  for (let i = 0; i < recent.length; i++) if (recent[i] === ts) return true;
+  return false;
+}
+
+function rememberTs(state: TagState, ts: number): void {
+  const recent = state.recentTs;
+  recent.push(ts);
+  if (recent.length > RECENT_TS_CAPACITY) recent.shift();
+}
+
+/** One ping's alerts in (ts, alertId) order: independent of R-tree visiting order. */
+function sortAlerts(out: Alert[], from: number): void {
+  for (let i = from + 1; i < out.length; i++) {
+    const a = out[i]!;
+    let j = i - 1;
+    while (j >= from && compareAlerts(out[j]!, a) > 0) {
+      out[j + 1] = out[j]!;
+      j--;
+    }
+    out[j + 1] = a;
+  }
+}
+
+function compareAlerts(a: Alert, b: Alert): number {
+  if (a.ts !== b.ts) return a.ts - b.ts;
+  return a.alertId < b.alertId ? -1 : a.alertId > b.alertId ? 1 : 0;
+}

@@ -1,0 +1,17 @@
+export { DEVICE_ALERT_SEVERITY } from './alert-factory.js';
+export { applyPing, type PingOutcome } from './apply-ping.js';
+export {
+  DEFAULT_ENGINE_CONFIG,
+  type EngineConfig,
+  EPISODE_RETENTION_MS,
+  LOW_BATTERY_HYSTERESIS,
+  MAX_EPISODES,
+  RECENT_TS_CAPACITY,
+} from './config.js';
+export { EnrolmentTable, subjectAt } from './enrolment-table.js';
+export { sweepNoSignal } from './no-signal.js';
+export { type CompiledSchedule, compileSchedule, scheduleActiveAt } from './schedule.js';
+export { decodeTagState, encodeTagState, StateCodecError } from './state-codec.js';
+export { type EvidenceFix, newTagState, type TagState, type ZoneTrack } from './tag-state.js';
+export type { World } from './world.js';
+export { zoneActiveAt } from './zone-activity.js';

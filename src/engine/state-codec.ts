@@ -1,0 +1,110 @@
+/**
+ * TagState <-> changelog value. Encoding is JSON.stringify of the plain state; decoding rebuilds
+ * every object in the canonical key order (so encode(decode(x)) === x for any encoded state)
+ * after checking the shape, and throws a StateCodecError naming the first bad field. Values are
+ * checked for type only: the engine wrote them.
+ */
+import type { Episode, EvidenceFix, TagState, ZoneTrack } from './tag-state.js';
+
+export class StateCodecError extends Error {
+  constructor(path: string, expected: string) {
+    super(`tag state: ${path} must be ${expected}`);
+    this.name = 'StateCodecError';
+  }
+}
+
+export function encodeTagState(s: TagState): string {
+  return JSON.stringify(s);
+}
+
+export function decodeTagState(json: string): TagState {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw new StateCodecError('(value)', 'JSON');
+  }
+  const o = obj(raw, '(value)');
+  if (o.v !== 1) throw new StateCodecError('v', '1');
+  return {
+    v: 1,
+    tagId: str(o.tagId, 'tagId'),
+    lastTs: numOrNull(o.lastTs, 'lastTs'),
+    recentTs: arr(o.recentTs, 'recentTs').map((t, i) => num(t, `recentTs.${i}`)),
+    lastFix: o.lastFix === null ? null : evidence(o.lastFix, 'lastFix'),
+    suspect: o.suspect === null ? null : evidence(o.suspect, 'suspect'),
+    zones: arr(o.zones, 'zones').map((z, i) => track(z, `zones.${i}`)),
+    strap:
+      o.strap === null || o.strap === 'ok' || o.strap === 'tampered'
+        ? o.strap
+        : bad('strap', 'ok|tampered|null'),
+    strapTs: numOrNull(o.strapTs, 'strapTs'),
+    batteryLow: bool(o.batteryLow, 'batteryLow'),
+    batteryTs: numOrNull(o.batteryTs, 'batteryTs'),
+    lastFixArrivedAt: numOrNull(o.lastFixArrivedAt, 'lastFixArrivedAt'),
+    noSignalTs: numOrNull(o.noSignalTs, 'noSignalTs'),
+  };
+}
+
+function track(raw: unknown, path: string): ZoneTrack {
+  const o = obj(raw, path);
+  return {
+    zoneId: str(o.zoneId, `${path}.zoneId`),
+    phase: o.phase === 'clear' || o.phase === 'violating' ? o.phase : bad(`${path}.phase`, 'clear|violating'),
+    streak: arr(o.streak, `${path}.streak`).map((e, i) => evidence(e, `${path}.streak.${i}`)),
+    streakFrom: num(o.streakFrom, `${path}.streakFrom`),
+    breachId: o.breachId === null ? null : str(o.breachId, `${path}.breachId`),
+    approached: bool(o.approached, `${path}.approached`),
+    approachStreak: arr(o.approachStreak, `${path}.approachStreak`).map((e, i) =>
+      evidence(e, `${path}.approachStreak.${i}`),
+    ),
+    beyond: num(o.beyond, `${path}.beyond`),
+    episodes: arr(o.episodes, `${path}.episodes`).map((e, i) => episode(e, `${path}.episodes.${i}`)),
+  };
+}
+
+function episode(raw: unknown, path: string): Episode {
+  const a = arr(raw, path);
+  if (a.length !== 2) bad(path, '[from, to]');
+  return [num(a[0], `${path}.0`), numOrNull(a[1], `${path}.1`)];
+}
+
+function evidence(raw: unknown, path: string): EvidenceFix {
+  const o = obj(raw, path);
+  return {
+    ts: num(o.ts, `${path}.ts`),
+    lat: num(o.lat, `${path}.lat`),
+    lon: num(o.lon, `${path}.lon`),
+    accuracyM: num(o.accuracyM, `${path}.accuracyM`),
+  };
+}
+
+function bad(path: string, expected: string): never {
+  throw new StateCodecError(path, expected);
+}
+
+function obj(v: unknown, path: string): Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) bad(path, 'an object');
+  return v as Record<string, unknown>;
+}
+
+function arr(v: unknown, path: string): unknown[] {
+  if (!Array.isArray(v)) bad(path, 'an array');
+  return v;
+}
+
+function str(v: unknown, path: string): string {
+  return typeof v === 'string' ? v : bad(path, 'a string');
+}
+
+function num(v: unknown, path: string): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : bad(path, 'a finite number');
+}
+
+function numOrNull(v: unknown, path: string): number | null {
+  return v === null ? null : num(v, path);
+}
+
+function bool(v: unknown, path: string): boolean {
+  return typeof v === 'boolean' ? v : bad(path, 'a boolean');
+}

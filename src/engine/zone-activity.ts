@@ -1,0 +1,21 @@
+/**
+ * Is a zone in force at a fix's ts? Its validity window (validFrom <= ts < validTo) and its
+ * schedule (absent = always) are both judged at the fix's own ts, never at arrival.
+ */
+import type { CompiledZone } from '../geo/index.js';
+import { type CompiledSchedule, compileSchedule, scheduleActiveAt } from './schedule.js';
+
+/** Compiled once per compiled zone; a new version of a zone is a new CompiledZone object. */
+const schedules = new WeakMap<CompiledZone, CompiledSchedule>();
+
+export function zoneActiveAt(zone: CompiledZone, ts: number): boolean {
+  if (ts < zone.validFrom || ts >= zone.validTo) return false;
+  const source = zone.zone.schedule;
+  if (source === undefined) return true;
+  let compiled = schedules.get(zone);
+  if (compiled === undefined) {
+    compiled = compileSchedule(source);
+    schedules.set(zone, compiled);
+  }
+  return scheduleActiveAt(compiled, ts);
+}

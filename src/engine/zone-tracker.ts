@@ -1,0 +1,224 @@
+/**
+ * The per-zone state machine for one in-order accepted fix.
+ *
+ * Sides, with d = signed distance (negative inside, boundary inside) and acc = accuracy radius:
+ *   exclusion  violating: d <= 0 (confirmed: d + acc <= 0)   clear: d > 0  (confirmed: d - acc > 0)
+ *   inclusion  violating: d > 0  (confirmed: d - acc > 0)    clear: d <= 0 (confirmed: d + acc <= 0)
+ *
+ * A streak counts consecutive evaluated fixes on the side opposite to the phase. It flips the
+ * phase (and raises) at the first confirmed fix or at the confirmFixes-th fix, whichever comes
+ * first; a fix on the phase's own side resets it. A fix at which the zone is inactive resets
+ * every streak and silently closes an ongoing violation (see deactivateTrack).
+ */
+import type { CompiledZone } from '../geo/index.js';
+import { signedDistanceM } from '../geo/index.js';
+import { zoneAlert, zoneBreachId } from './alert-factory.js';
+import { closeEpisode, openEpisode } from './episodes.js';
+import { type FixContext, fixEvidence } from './fix-context.js';
+import type { EvidenceFix, ZonePhase, ZoneTrack } from './tag-state.js';
+
+type Side = ZonePhase; // a fix lies on the 'violating' or the 'clear' side
+type Step = 'count' | 'reset';
+
+/** (phase, side of this fix) → what the fix does to the streak. */
+const STEP: Readonly<Record<ZonePhase, Readonly<Record<Side, Step>>>> = {
+  clear: { violating: 'count', clear: 'reset' },
+  violating: { violating: 'reset', clear: 'count' },
+};
+
+/** The alert a completed streak raises, by (phase it leaves, zone kind). */
+const FLIP_ALERT = {
+  clear: { exclusion: 'EXCLUSION_ENTERED', inclusion: 'INCLUSION_LEFT' },
+  violating: { exclusion: 'EXCLUSION_EXITED', inclusion: 'INCLUSION_RETURNED' },
+} as const;
+
+export function newTrack(zoneId: string): ZoneTrack {
+  return {
+    zoneId,
+    phase: 'clear',
+    streak: [],
+    streakFrom: 0,
+    breachId: null,
+    approached: false,
+    approachStreak: [],
+    beyond: 0,
+    episodes: [],
+  };
+}
+
+/** Nothing in progress and nothing remembered: the track can be dropped. */
+export function isIdle(t: ZoneTrack): boolean {
+  return (
+    t.phase === 'clear' &&
+    t.streak.length === 0 &&
+    !t.approached &&
+    t.approachStreak.length === 0 &&
+    t.beyond === 0 &&
+    t.episodes.length === 0
+  );
+}
+
+/**
+ * The zone is not in force at this fix (schedule window closed, validity over). An ongoing
+ * violation is closed without an alert: the order no longer applies, so "returned" or "exited"
+ * would be misleading, and when the zone becomes active again a violation is judged afresh.
+ * Streaks and the approach flag reset for the same reason.
+ */
+export function deactivateTrack(t: ZoneTrack, ts: number): void {
+  if (t.phase === 'violating') {
+    closeEpisode(t, ts);
+    t.phase = 'clear';
+    t.breachId = null;
+  }
+  if (t.streak.length > 0) t.streak.length = 0;
+  t.approached = false;
+  if (t.approachStreak.length > 0) t.approachStreak.length = 0;
+  t.beyond = 0;
+}
+
+/** Forget everything about a zone that was deleted or belongs to another subject now. */
+export function forgetTrack(t: ZoneTrack): void {
+  deactivateTrack(t, 0);
+  t.episodes.length = 0;
+}
+
+/** Evaluate one active zone at the fix in `ctx`. `track` is null when the tag has none for it. */
+export function stepZone(ctx: FixContext, zone: CompiledZone, track: ZoneTrack | null): void {
+  const d = signedDistanceM(zone, ctx.lat, ctx.lon);
+  const acc = ctx.acc;
+  const exclusion = zone.kind === 'exclusion';
+  const violatingSide = exclusion ? d <= 0 : d > 0;
+  const side: Side = violatingSide ? 'violating' : 'clear';
+  const phase: ZonePhase = track === null ? 'clear' : track.phase;
+
+  switch (STEP[phase][side]) {
+    case 'reset':
+      if (track !== null && track.streak.length > 0) track.streak.length = 0;
+      break;
+    case 'count': {
+      if (track === null) track = addTrack(ctx, zone.zoneId);
+      if (track.streak.length === 0) track.streakFrom = ctx.prevTs ?? ctx.ts;
+      track.streak.push(fixEvidence(ctx));
+      const confirmed = violatingSide
+        ? exclusion
+          ? d + acc <= 0
+          : d - acc > 0
+        : exclusion
+          ? d - acc > 0
+          : d + acc <= 0;
+      if (confirmed || track.streak.length >= ctx.config.confirmFixes) flip(ctx, zone, track, d, confirmed);
+      break;
+    }
+    default: {
+      const unreachable: never = STEP[phase][side];
+      throw new Error(`unknown step ${String(unreachable)}`);
+    }
+  }
+  if (exclusion && zone.warningM > 0) stepApproach(ctx, zone, track, d);
+}
+
+function flip(ctx: FixContext, zone: CompiledZone, track: ZoneTrack, d: number, confirmed: boolean): void {
+  const fix = fixEvidence(ctx);
+  const type = FLIP_ALERT[track.phase][zone.kind];
+  const evidence = track.streak;
+  track.streak = []; // the old array now belongs to the alert
+  let breachId: string;
+  if (track.phase === 'clear') {
+    breachId = zoneBreachId(ctx.state.tagId, zone.zoneId, ctx.ts);
+    track.phase = 'violating';
+    track.breachId = breachId;
+    openEpisode(track, track.streakFrom);
+  } else {
+    breachId = track.breachId ?? zoneBreachId(ctx.state.tagId, zone.zoneId, ctx.ts);
+    track.phase = 'clear';
+    track.breachId = null;
+    closeEpisode(track, ctx.ts);
+  }
+  const certainty = confirmed ? 'confirmed' : 'possible';
+  ctx.out.push(
+    zoneAlert(
+      type,
+      zone,
+      ctx.subjectId,
+      ctx.state.tagId,
+      breachId,
+      fix,
+      ctx.emittedAt,
+      d,
+      certainty,
+      false,
+      evidence,
+    ),
+  );
+}
+
+/**
+ * EXCLUSION_APPROACH, once per approach. Raised at a fix in the ring (0 < d <= warningM) whose
+ * whole circle lies within the ring's outer edge (d + acc <= warningM: 'confirmed'), or at the
+ * confirmFixes-th consecutive fix with d <= warningM ('possible'). The approach ends (re-arming
+ * the alert) at a fix confirmed beyond the ring (d - acc > warningM) or confirmFixes fixes in a
+ * row beyond it. An entry (ENTERED) counts as the approach having been signalled, so a subject
+ * who walks straight in, or leaves through the ring afterwards, gets no APPROACH.
+ */
+function stepApproach(ctx: FixContext, zone: CompiledZone, track: ZoneTrack | null, d: number): void {
+  const w = zone.warningM;
+  const acc = ctx.acc;
+  if (track !== null && track.phase === 'violating') {
+    if (!track.approached) track.approached = true;
+    if (track.approachStreak.length > 0) track.approachStreak.length = 0;
+    track.beyond = 0;
+    return;
+  }
+  if (track === null || !track.approached) {
+    if (d > w) {
+      if (track !== null && track.approachStreak.length > 0) track.approachStreak.length = 0;
+      return;
+    }
+    if (track === null) track = addTrack(ctx, zone.zoneId);
+    pushCapped(track.approachStreak, fixEvidence(ctx), ctx.config.confirmFixes);
+    if (d <= 0) return; // inside: the violation machine decides
+    const confirmed = d + acc <= w;
+    if (confirmed || track.approachStreak.length >= ctx.config.confirmFixes) {
+      const evidence = track.approachStreak;
+      track.approachStreak = [];
+      track.approached = true;
+      track.beyond = 0;
+      ctx.out.push(
+        zoneAlert(
+          'EXCLUSION_APPROACH',
+          zone,
+          ctx.subjectId,
+          ctx.state.tagId,
+          null,
+          fixEvidence(ctx),
+          ctx.emittedAt,
+          d,
+          confirmed ? 'confirmed' : 'possible',
+          false,
+          evidence,
+        ),
+      );
+    }
+    return;
+  }
+  if (d > w) {
+    track.beyond++;
+    if (d - acc > w || track.beyond >= ctx.config.confirmFixes) {
+      track.approached = false;
+      track.beyond = 0;
+    }
+  } else if (track.beyond > 0) {
+    track.beyond = 0;
+  }
+}
+
+function addTrack(ctx: FixContext, zoneId: string): ZoneTrack {
+  const t = newTrack(zoneId);
+  ctx.state.zones.push(t);
+  return t;
+}
+
+function pushCapped(list: EvidenceFix[], e: EvidenceFix, cap: number): void {
+  list.push(e);
+  if (list.length > cap) list.shift();
+}

@@ -1,0 +1,222 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Zone } from '../../src/contract/index.js';
+import { type CompiledZone, compileZone, ZoneIndex, type ZoneIndexOptions } from '../../src/geo/index.js';
+import { circleZone, polygonZone, starRing } from './geo-fixtures.js';
+
+function circle(
+  zoneId: string,
+  subjectId: string,
+  lon: number,
+  lat: number,
+  extra: Partial<Zone> = {},
+): CompiledZone {
+  return compileZone(circleZone(lon, lat, 100, { zoneId, subjectId, ...extra }));
+}
+
+function candidates(index: ZoneIndex, subjectId: string, lat: number, lon: number): string[] {
+  const seen: string[] = [];
+  index.forEachCandidate(subjectId, lat, lon, (z) => seen.push(z.zoneId));
+  return seen.sort();
+}
+
+function near(index: ZoneIndex, lat: number, lon: number): string[] {
+  const seen: string[] = [];
+  index.forEachNear(lat, lon, (z) => seen.push(z.zoneId));
+  return seen.sort();
+}
+
+const STRATEGIES: [string, ZoneIndexOptions][] = [
+  ['hybrid', {}],
+  ['rtree', { strategy: 'rtree' }],
+  ['hybrid, tiny scan limit and nodes', { scanLimit: 1, maxEntries: 4 }],
+];
+
+describe.each(STRATEGIES)('ZoneIndex (%s)', (_name, options) => {
+  it('upserts, gets, counts and removes', () => {
+    const index = new ZoneIndex(options);
+    const a = circle('a', 's1', 0, 51);
+    index.upsert(a);
+    index.upsert(circle('b', 's1', 1, 51));
+    expect(index.size).toBe(2);
+    expect(index.get('a')).toBe(a);
+    expect(candidates(index, 's1', 51, 0)).toEqual(['a']);
+    expect(index.remove('a')).toBe(true);
+    expect(index.remove('a')).toBe(false);
+    expect(index.get('a')).toBeUndefined();
+    expect(index.size).toBe(1);
+    expect(candidates(index, 's1', 51, 0)).toEqual([]);
+    expect(near(index, 51, 0)).toEqual([]);
+  });
+
+  it('replaces a zone atomically: never seen at its old position, nor twice', () => {
+    const index = new ZoneIndex(options);
+    index.upsert(circle('a', 's1', 0, 51, { version: 1 }));
+    index.upsert(circle('a', 's1', 2, 52, { version: 2 }));
+    expect(index.size).toBe(1);
+    expect(candidates(index, 's1', 51, 0)).toEqual([]);
+    expect(near(index, 51, 0)).toEqual([]);
+    expect(candidates(index, 's1', 52, 2)).toEqual(['a']);
+    expect(index.get('a')?.version).toBe(2);
+  });
+
+  it('moves a zone between subjects and kinds on replace', () => {
+    const index = new ZoneIndex(options);
+    index.upsert(circle('a', 's1', 0, 51));
+    index.upsert(circle('a', 's2', 0, 51, { kind: 'inclusion' }));
+    expect(candidates(index, 's1', 51, 0)).toEqual([]);
+    expect(index.inclusionZonesOf('s1')).toEqual([]);
+    expect(index.inclusionZonesOf('s2').map((z) => z.zoneId)).toEqual(['a']);
+    expect(candidates(index, 's2', 10, 10)).toEqual(['a']);
+    index.upsert(circle('a', 's2', 0, 51));
+    expect(index.inclusionZonesOf('s2')).toEqual([]);
+    expect(candidates(index, 's2', 51, 0)).toEqual(['a']);
+  });
+
+  it('filters by subject and visits inclusion zones wherever the fix is, exactly once', () => {
+    const index = new ZoneIndex(options);
+    index.upsert(circle('home', 's1', 0, 51));
+    index.upsert(circle('other-subject', 's2', 0, 51));
+    index.upsert(circle('curfew', 's1', 0, 51, { kind: 'inclusion' }));
+    // Inside the inclusion zone's bbox: the R-tree also finds it, but it must come once.
+    expect(candidates(index, 's1', 51, 0)).toEqual(['curfew', 'home']);
+    // Far away: only the inclusion zone.
+    expect(candidates(index, 's1', -33, 151)).toEqual(['curfew']);
+    expect(candidates(index, 'nobody', 51, 0)).toEqual([]);
+    expect(near(index, 51, 0)).toEqual(['curfew', 'home', 'other-subject']);
+  });
+
+  it('uses the warning-grown bbox', () => {
+    const index = new ZoneIndex(options);
+    index.upsert(circle('a', 's1', 0, 51, { warningM: 2000 }));
+    expect(candidates(index, 's1', 51 + 2000 / 111_195, 0)).toEqual(['a']);
+    expect(candidates(index, 's1', 51 + 2300 / 111_195, 0)).toEqual([]);
+  });
+
+  it('handles a subject with many zones (the R-tree path in hybrid mode)', () => {
+    const index = new ZoneIndex(options);
+    for (let i = 0; i < 40; i++) index.upsert(circle(`z${i}`, 'busy', i * 0.01, 51));
+    index.upsert(circle('x', 'quiet', 0.1, 51));
+    expect(candidates(index, 'busy', 51, 0.1)).toEqual(['z10']);
+    expect(candidates(index, 'busy', 51, 5)).toEqual([]);
+  });
+});
+
+describe('ZoneIndex.build', () => {
+  it('bulk-loads, last zoneId wins', () => {
+    const index = ZoneIndex.build([
+      circle('a', 's1', 0, 51),
+      circle('b', 's1', 1, 51),
+      circle('a', 's1', 2, 51),
+    ]);
+    expect(index.size).toBe(2);
+    expect(candidates(index, 's1', 51, 0)).toEqual([]);
+    expect(candidates(index, 's1', 51, 2)).toEqual(['a']);
+    index.upsert(circle('c', 's1', 2, 51));
+    expect(candidates(index, 's1', 51, 2)).toEqual(['a', 'c']);
+  });
+});
+
+/** Uniform over [min, max] (fc.double is uniform over bit patterns, not over the reals). */
+function uniform(min: number, max: number): fc.Arbitrary<number> {
+  return fc.integer({ min: 0, max: 0x7fffffff }).map((i) => min + ((max - min) * i) / 0x7fffffff);
+}
+
+// Zones packed into a 0.2° square so bboxes overlap often; 4 subjects, one with many zones.
+const zoneSpec = fc.record({
+  id: fc.integer({ min: 0, max: 60 }),
+  subject: fc.constantFrom('s0', 's1', 's2', 'busy', 'busy', 'busy'),
+  inclusion: fc.boolean(),
+  lon: uniform(0, 0.2),
+  lat: uniform(51, 51.2),
+  sizeM: uniform(20, 3000),
+  warningM: fc.oneof(fc.constant(0), uniform(0, 3000)),
+  polygon: fc.boolean(),
+});
+type Spec = typeof zoneSpec extends fc.Arbitrary<infer T> ? T : never;
+
+function compileSpec(s: Spec): CompiledZone {
+  const extra: Partial<Zone> = {
+    zoneId: `z${s.id}`,
+    subjectId: s.subject,
+    kind: s.inclusion ? 'inclusion' : 'exclusion',
+    warningM: s.inclusion ? undefined : s.warningM,
+  };
+  return compileZone(
+    s.polygon
+      ? polygonZone([starRing(s.lon, s.lat, [s.sizeM, s.sizeM / 2, s.sizeM, s.sizeM / 3])], extra)
+      : circleZone(s.lon, s.lat, s.sizeM, extra),
+  );
+}
+
+function bruteCandidates(
+  zones: Map<string, CompiledZone>,
+  subjectId: string,
+  lat: number,
+  lon: number,
+): string[] {
+  const out: string[] = [];
+  for (const z of zones.values()) {
+    if (z.subjectId !== subjectId) continue;
+    const inBox = lon >= z.minLon && lon <= z.maxLon && lat >= z.minLat && lat <= z.maxLat;
+    if (z.kind === 'inclusion' || inBox) out.push(z.zoneId);
+  }
+  return out.sort();
+}
+
+describe('ZoneIndex candidates equal brute force (property)', () => {
+  it.each(STRATEGIES)('%s, after random upserts, replacements and removals', (_name, options) => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(zoneSpec, fc.integer({ min: 0, max: 60 })), { minLength: 1, maxLength: 150 }),
+        fc.array(fc.record({ lon: uniform(-0.01, 0.21), lat: uniform(50.99, 51.21) }), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        fc.boolean(),
+        (ops, points, bulk) => {
+          const truth = new Map<string, CompiledZone>();
+          const first: CompiledZone[] = [];
+          let i = 0;
+          // Optionally bulk-load the leading upserts, then apply the rest one by one.
+          if (bulk) {
+            for (; i < ops.length && typeof ops[i] !== 'number'; i++) {
+              const z = compileSpec(ops[i] as Spec);
+              first.push(z);
+              truth.set(z.zoneId, z);
+            }
+          }
+          const index = bulk ? ZoneIndex.build(first, options) : new ZoneIndex(options);
+          for (; i < ops.length; i++) {
+            const op = ops[i]!;
+            if (typeof op === 'number') {
+              expect(index.remove(`z${op}`)).toBe(truth.delete(`z${op}`));
+            } else {
+              const z = compileSpec(op);
+              index.upsert(z);
+              truth.set(z.zoneId, z);
+            }
+          }
+          expect(index.size).toBe(truth.size);
+          for (const { lon, lat } of points) {
+            for (const subject of ['s0', 's1', 's2', 'busy']) {
+              const got: string[] = [];
+              index.forEachCandidate(subject, lat, lon, (z) => {
+                expect(truth.get(z.zoneId)).toBe(z); // never a replaced, stale zone
+                got.push(z.zoneId);
+              });
+              expect(got.sort()).toEqual(bruteCandidates(truth, subject, lat, lon));
+            }
+            const all = near(index, lat, lon);
+            const expected = [...truth.values()]
+              .filter((z) => lon >= z.minLon && lon <= z.maxLon && lat >= z.minLat && lat <= z.maxLat)
+              .map((z) => z.zoneId)
+              .sort();
+            expect(all).toEqual(expected);
+          }
+        },
+      ),
+      { numRuns: 150, seed: 2026 },
+    );
+  });
+});

@@ -1,0 +1,4 @@
+export * from './config.js';
+export * from './http-server.js';
+export * from './logger.js';
+export { type SerializedError, scrubText, serializeError } from './safe-error.js';

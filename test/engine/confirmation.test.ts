@@ -12,23 +12,23 @@ const zones = [circle('home', 100, { version: 3 })];
 describe('entry', () => {
   it.each([
     // given fixes as [metres north, accuracy], then the alert types raised
-    { name: 'one noisy fix just inside', fixes: [[95, 25]], then: [] },
+    { name: 'one noisy fix just inside', fixes: [[95, 25]], expected: [] },
     {
       name: 'one noisy fix just inside, then one outside',
       fixes: [
         [95, 25],
         [300, 25],
       ],
-      then: [],
+      expected: [],
     },
-    { name: 'one clear (confirmed) entry', fixes: [[50, 25]], then: ['EXCLUSION_ENTERED'] },
+    { name: 'one clear (confirmed) entry', fixes: [[50, 25]], expected: ['EXCLUSION_ENTERED'] },
     {
       name: 'two possible fixes in a row',
       fixes: [
         [95, 25],
         [90, 25],
       ],
-      then: ['EXCLUSION_ENTERED'],
+      expected: ['EXCLUSION_ENTERED'],
     },
     {
       name: 'possible, outside, possible',
@@ -37,12 +37,12 @@ describe('entry', () => {
         [110, 25],
         [95, 25],
       ],
-      then: [],
+      expected: [],
     },
-  ])('given $name, then $then', ({ fixes, then }) => {
+  ])('given $name, then $expected', ({ fixes, expected }) => {
     const h = new Harness(zones);
     fixes.forEach(([north, acc], i) => h.fix(i * 60, north!, { acc: acc! }));
-    expect(h.types()).toEqual(then);
+    expect(h.types()).toEqual(expected);
   });
 
   it('a clear entry raises at once, confirmed, with that fix alone as evidence and every field set', () => {

@@ -41,7 +41,9 @@ describe('entry', () => {
     },
   ])('given $name, then $expected', ({ fixes, expected }) => {
     const h = new Harness(zones);
-    fixes.forEach(([north, acc], i) => h.fix(i * 60, north!, { acc: acc! }));
+    fixes.forEach(([north, acc], i) => {
+      h.fix(i * 60, north!, { acc: acc! });
+    });
     expect(h.types()).toEqual(expected);
   });
 

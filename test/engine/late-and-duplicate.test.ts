@@ -1,0 +1,116 @@
+/**
+ * Ordering: fixes apply in ts order. A repeated ts changes nothing; an older fix does not rewind
+ * state and raises (late: true) only a confirmed violation that no raised alert covers.
+ * Zone: exclusion circle of 100 m.
+ */
+import { describe, expect, it } from 'vitest';
+import { encodeTagState } from '../../src/engine/index.js';
+import { circle, Harness, sec } from './engine-fixtures.js';
+
+const zones = [circle('home', 100)];
+
+describe('duplicates', () => {
+  it.each([
+    { name: 'the last fix again', repeat: 120 },
+    { name: 'an earlier applied fix again', repeat: 0 },
+    { name: 'an earlier late-applied fix again', repeat: 30 },
+  ])('given $name, then outcome duplicate and the state is untouched', ({ repeat }) => {
+    const h = new Harness(zones);
+    h.fix(0, 500, { acc: 10 });
+    h.fix(60, 450, { acc: 10 });
+    h.fix(120, 400, { acc: 10 });
+    h.fix(30, 480, { acc: 10 }); // late
+    const before = encodeTagState(h.state);
+    expect(h.fix(repeat, 0, { acc: 10, battery: 0.01, strap: 'tampered' })).toBe('duplicate');
+    expect(encodeTagState(h.state)).toBe(before);
+    expect(h.alerts).toEqual([]);
+  });
+
+  it('a repeated confirmed entry raises once', () => {
+    const h = new Harness(zones);
+    h.fix(0, 0, { acc: 10 });
+    h.fix(0, 0, { acc: 10 });
+    expect(h.outcomes).toEqual(['applied', 'duplicate']);
+    expect(h.types()).toEqual(['EXCLUSION_ENTERED']);
+  });
+});
+
+describe('late fixes', () => {
+  it('given fixes outside, when a late fix confirmed inside arrives, then a late ENTERED with that fix as evidence', () => {
+    const h = new Harness(zones);
+    h.fix(0, 500, { acc: 10 });
+    h.fix(120, 500, { acc: 10 });
+    expect(h.fix(60, 20, { acc: 10 })).toBe('late');
+    expect(h.alerts).toHaveLength(1);
+    expect(h.alerts[0]).toMatchObject({
+      alertId: `EXCLUSION_ENTERED|t1|home|${sec(60)}|late`,
+      type: 'EXCLUSION_ENTERED',
+      ts: sec(60),
+      late: true,
+      certainty: 'confirmed',
+      distanceM: -80,
+      evidence: [{ ts: sec(60), accuracyM: 10 }],
+    });
+    expect(h.state.lastTs).toBe(sec(120)); // not rewound
+  });
+
+  it('given a late ENTERED, when more late fixes of the same upload show the same violation, then nothing more', () => {
+    const h = new Harness(zones);
+    h.fix(0, 500, { acc: 10 });
+    h.fix(600, 500, { acc: 10 });
+    for (let s = 60; s < 600; s += 60) h.fix(s, 10, { acc: 10 });
+    expect(h.alerts.map((a) => [a.type, a.ts, a.late])).toEqual([['EXCLUSION_ENTERED', sec(60), true]]);
+  });
+
+  it('given an ongoing ENTERED, when a late fix inside arrives, then it is covered (nothing)', () => {
+    const h = new Harness(zones);
+    h.fix(0, 500, { acc: 10 });
+    h.fix(120, 0, { acc: 10 });
+    h.fix(180, 0, { acc: 10 });
+    expect(h.fix(150, 0, { acc: 10 })).toBe('late');
+    // Between the last clear fix (0) and the entry (120) nothing contradicted the violation either.
+    expect(h.fix(60, 0, { acc: 10 })).toBe('late');
+    expect(h.types()).toEqual(['EXCLUSION_ENTERED']);
+  });
+
+  it('given an ENTERED and EXITED, when a late fix inside that episode arrives, then it is covered; one after it is not', () => {
+    const h = new Harness(zones);
+    h.fix(0, 0, { acc: 10 });
+    h.fix(300, 500, { acc: 10 });
+    h.fix(600, 500, { acc: 10 });
+    h.fix(200, 0, { acc: 10 });
+    expect(h.types()).toEqual(['EXCLUSION_ENTERED', 'EXCLUSION_EXITED']);
+    h.fix(450, 0, { acc: 10 });
+    expect(h.types()).toEqual(['EXCLUSION_ENTERED', 'EXCLUSION_EXITED', 'EXCLUSION_ENTERED']);
+    expect(h.alerts[2]!.late).toBe(true);
+  });
+
+  it('a late fix that is only possibly inside raises nothing and changes no streak', () => {
+    const h = new Harness(zones);
+    h.fix(0, 500, { acc: 10 });
+    h.fix(120, 95, { acc: 25 }); // possible, streak 1
+    h.fix(60, 95, { acc: 25 }); // late, possible
+    expect(h.alerts).toEqual([]);
+    h.fix(180, 500, { acc: 10 }); // clear: streak reset, so no ENTERED from the late one
+    expect(h.alerts).toEqual([]);
+  });
+
+  it('a late fix does not advance or reset the in-order streak', () => {
+    const h = new Harness(zones);
+    h.fix(0, 500, { acc: 10 });
+    h.fix(120, 95, { acc: 25 });
+    h.fix(60, 500, { acc: 10 }); // late and outside: must not reset the streak
+    h.fix(180, 95, { acc: 25 });
+    expect(h.alerts.map((a) => [a.type, a.late, a.evidence!.map((e) => e.ts)])).toEqual([
+      ['EXCLUSION_ENTERED', false, [sec(120), sec(180)]],
+    ]);
+  });
+
+  it('a late inclusion breach raises a late LEFT', () => {
+    const h = new Harness([circle('home', 100, { kind: 'inclusion' })]);
+    h.fix(0, 0, { acc: 10 });
+    h.fix(120, 0, { acc: 10 });
+    h.fix(60, 400, { acc: 10 });
+    expect(h.alerts.map((a) => [a.type, a.late])).toEqual([['INCLUSION_LEFT', true]]);
+  });
+});

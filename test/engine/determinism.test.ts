@@ -113,7 +113,7 @@ function replay(seed: number): string[] {
     const state = states[i]!;
     let ping: Ping;
     const roll = random();
-    const prev = lastPing[i];
+    const prev = lastPing[i] ?? null;
     if (roll < 0.01 && prev !== null) {
       ping = prev; // repeated upload
     } else {

@@ -1,0 +1,111 @@
+/**
+ * Where one input partition's outputs go: alerts, DLQ records, changelog updates and the consumed
+ * offset. Exactly-once: all of them in ONE Kafka transaction on a producer whose transactionalId is
+ * bound to the input partition (`${groupId}-${pingsTopic}-${partition}`), so a new owner's
+ * initTransactions fences and aborts whatever a previous owner (crashed, or a zombie that missed a
+ * rebalance) left open. kafkajs' sendOffsets carries no group generation, which is exactly why the
+ * id is per partition. At-least-once (EXACTLY_ONCE=false): idempotent producer, then a plain
+ * offset commit.
+ */
+import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import { chunkBySize } from './dlq-record.js';
+import { STREAM_TUNING, type StreamTopics } from './stream-config.js';
+
+export interface PartitionOutputs {
+  readonly alerts: Message[];
+  readonly dlq: Message[];
+  readonly changelog: Message[];
+}
+
+export interface PartitionSink {
+  /** Connect; for transactions also initialise the producer id, which fences previous owners. */
+  init(): Promise<void>;
+  /** Publish outputs and, when `nextOffset` is given, commit it as the group's position. */
+  commit(out: PartitionOutputs, nextOffset: string | undefined): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SinkContext {
+  readonly kafka: Kafka;
+  readonly topics: StreamTopics;
+  readonly groupId: string;
+  readonly partition: number;
+  /** Plain mode only: commit the consumer group offset. */
+  readonly commitOffset: (partition: number, nextOffset: string) => Promise<void>;
+}
+
+export function transactionalId(groupId: string, pingsTopic: string, partition: number): string {
+  return `${groupId}-${pingsTopic}-${partition}`;
+}
+
+function topicMessages(
+  ctx: SinkContext,
+  out: PartitionOutputs,
+): { first: TopicMessages[]; rest: Message[][] } {
+  const first: TopicMessages[] = [];
+  if (out.alerts.length > 0) first.push({ topic: ctx.topics.alerts, messages: out.alerts });
+  if (out.changelog.length > 0) first.push({ topic: ctx.topics.stateChangelog, messages: out.changelog });
+  const chunks = chunkBySize(out.dlq);
+  const head = chunks.shift();
+  if (head !== undefined) first.push({ topic: ctx.topics.pingsDlq, messages: head });
+  return { first, rest: chunks };
+}
+
+export function createTransactionalSink(ctx: SinkContext): PartitionSink {
+  const producer: Producer = ctx.kafka.producer({
+    transactionalId: transactionalId(ctx.groupId, ctx.topics.pings, ctx.partition),
+    idempotent: true,
+    maxInFlightRequests: 1,
+    transactionTimeout: STREAM_TUNING.transactionTimeoutMs,
+  });
+  return {
+    async init() {
+      await producer.connect();
+      // kafkajs initialises the producer id lazily on the first transaction(); do it now so the
+      // fencing (and the abort of a predecessor's open transaction) happens before we restore.
+      const t = await producer.transaction();
+      await t.abort();
+    },
+    async commit(out, nextOffset) {
+      const t = await producer.transaction();
+      try {
+        const { first, rest } = topicMessages(ctx, out);
+        if (first.length > 0) await t.sendBatch({ topicMessages: first });
+        for (const chunk of rest) await t.send({ topic: ctx.topics.pingsDlq, messages: chunk });
+        if (nextOffset !== undefined) {
+          await t.sendOffsets({
+            consumerGroupId: ctx.groupId,
+            topics: [
+              { topic: ctx.topics.pings, partitions: [{ partition: ctx.partition, offset: nextOffset }] },
+            ],
+          });
+        }
+        await t.commit();
+      } catch (err) {
+        await t.abort().catch(() => undefined);
+        throw err;
+      }
+    },
+    async close() {
+      await producer.disconnect();
+    },
+  };
+}
+
+export function createPlainSink(ctx: SinkContext): PartitionSink {
+  const producer: Producer = ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  return {
+    async init() {
+      await producer.connect();
+    },
+    async commit(out, nextOffset) {
+      const { first, rest } = topicMessages(ctx, out);
+      if (first.length > 0) await producer.sendBatch({ topicMessages: first });
+      for (const chunk of rest) await producer.send({ topic: ctx.topics.pingsDlq, messages: chunk });
+      if (nextOffset !== undefined) await ctx.commitOffset(ctx.partition, nextOffset);
+    },
+    async close() {
+      await producer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The part of the worker configuration the stream layer reads. Declared here (not imported from
+ * ops/config.ts) because imports flow contract → geo → engine → stream → ops; ops' WorkerConfig
+ * satisfies this shape structurally.
+ */
+import type { EngineConfig } from '../engine/index.js';
+
+export interface StreamTopics {
+  readonly pings: string;
+  readonly zones: string;
+  readonly enrolments: string;
+  readonly alerts: string;
+  readonly pingsDlq: string;
+  readonly stateChangelog: string;
+}
+
+export interface StreamConfig {
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    readonly clientId: string;
+    readonly groupId: string;
+  };
+  readonly topics: StreamTopics;
+  readonly exactlyOnce: boolean;
+  readonly createTopics: boolean;
+  readonly pingsPartitions: number;
+  readonly partitionsConsumedConcurrently: number;
+  readonly maxPingBytes: number;
+  readonly engine: EngineConfig;
+  readonly noSignalSweepIntervalS: number;
+  readonly instanceId: string;
+}
+
+/**
+ * Kafka tuning the stream layer owns. Not in the env contract because the values follow from
+ * the design (e.g. fetch sizes must admit the broker's largest message so a 2 MB garbage ping
+ * reaches the DLQ instead of stalling the partition).
+ */
+export const STREAM_TUNING = {
+  /** Largest message we expect on any input topic (the local broker allows 4 MB). */
+  maxMessageBytes: 4 * 1024 * 1024,
+  /** Per-partition fetch: at least one maximal message, and big batches amortise a transaction. */
+  maxBytesPerPartition: 5 * 1024 * 1024,
+  maxBytes: 25 * 1024 * 1024,
+  maxWaitTimeInMs: 100,
+  /** Short session so a killed worker's partitions move on in seconds, not the 30 s default. */
+  sessionTimeoutMs: 10_000,
+  rebalanceTimeoutMs: 30_000,
+  heartbeatIntervalMs: 1_000,
+  /** Call heartbeat() at least this often inside a long batch or restore. */
+  inBatchHeartbeatMs: 1_000,
+  /** A DLQ send is split so no single produce batch approaches the topic's message limit. */
+  dlqChunkBytes: 1024 * 1024,
+  transactionTimeoutMs: 60_000,
+} as const;

@@ -1,0 +1,88 @@
+/**
+ * Creates missing topics at start-up (CREATE_TOPICS) and checks the one invariant the stream
+ * layer cannot live without: the state changelog is co-partitioned with the pings topic, so
+ * changelog partition N holds exactly the tags whose pings arrive on pings partition N.
+ */
+import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { STREAM_TUNING, type StreamConfig } from './stream-config.js';
+
+const COMPACTED = [
+  { name: 'cleanup.policy', value: 'compact' },
+  // Roll segments often enough that compaction actually runs and restores stay short.
+  { name: 'segment.ms', value: String(10 * 60 * 1000) },
+  { name: 'min.cleanable.dirty.ratio', value: '0.1' },
+];
+
+export class TopicSetupError extends Error {
+  override readonly name = 'TopicSetupError';
+}
+
+async function partitionCount(admin: Admin, topic: string): Promise<number | undefined> {
+  const topics = await admin.listTopics();
+  if (!topics.includes(topic)) return undefined;
+  const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+  return meta.topics[0]?.partitions.length;
+}
+
+async function create(admin: Admin, wanted: ITopicConfig[], logger: Logger): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = wanted.filter((t) => !existing.has(t.topic));
+  if (missing.length === 0) return;
+  // Another worker may be creating the same topics right now; "already exists" is success.
+  await admin.createTopics({ topics: missing, waitForLeaders: true }).catch((err: Error) => {
+    if (!/already exists/i.test(err.message)) throw err;
+  });
+  logger.info({ topics: missing.map((t) => t.topic) }, 'created topics');
+}
+
+/** Returns the pings topic's partition count. */
+export async function ensureTopics(kafka: Kafka, config: StreamConfig, logger: Logger): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const t = config.topics;
+    if (config.createTopics) {
+      const n = config.pingsPartitions;
+      await create(
+        admin,
+        [
+          { topic: t.pings, numPartitions: n },
+          { topic: t.alerts, numPartitions: n },
+          // The DLQ must take anything the pings topic took, plus our headers.
+          {
+            topic: t.pingsDlq,
+            numPartitions: n,
+            configEntries: [{ name: 'max.message.bytes', value: String(2 * STREAM_TUNING.maxMessageBytes) }],
+          },
+          { topic: t.zones, numPartitions: 1, configEntries: COMPACTED },
+          { topic: t.enrolments, numPartitions: 1, configEntries: COMPACTED },
+        ],
+        logger,
+      );
+    }
+    const pings = await partitionCount(admin, t.pings);
+    if (pings === undefined) throw new TopicSetupError(`topic ${t.pings} does not exist (TOPIC_PINGS)`);
+    if (config.createTopics) {
+      await create(
+        admin,
+        [{ topic: t.stateChangelog, numPartitions: pings, configEntries: COMPACTED }],
+        logger,
+      );
+    }
+    const changelog = await partitionCount(admin, t.stateChangelog);
+    if (changelog !== pings) {
+      throw new TopicSetupError(
+        `topic ${t.stateChangelog} (TOPIC_STATE_CHANGELOG) has ${changelog ?? 'no'} partitions, ` +
+          `but ${t.pings} has ${pings}: they must be co-partitioned`,
+      );
+    }
+    for (const topic of [t.zones, t.enrolments, t.alerts, t.pingsDlq]) {
+      if ((await partitionCount(admin, topic)) === undefined)
+        throw new TopicSetupError(`topic ${topic} does not exist`);
+    }
+    return pings;
+  } finally {
+    await admin.disconnect();
+  }
+}

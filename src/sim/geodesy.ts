@@ -65,7 +65,7 @@ export function pointSegmentDistance(px: number, py: number, ax: number, ay: num
   const dy = by - ay;
   const len2 = dx * dx + dy * dy;
   let t = len2 === 0 ? 0 : ((px - ax) * dx + (py - ay) * dy) / len2;
-  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  t = Math.max(0, Math.min(1, t));
   const ex = ax + t * dx - px;
   const ey = ay + t * dy - py;
   return Math.sqrt(ex * ex + ey * ey);

@@ -1,0 +1,139 @@
+/**
+ * Publishes a simulated run to Kafka: zones and enrolments (compacted tables) first, then pings
+ * keyed by tagId. Pings are gathered into large produce requests and a few requests are kept in
+ * flight; one tag's pings never straddle two in-flight requests out of order because kafkajs
+ * sends the requests of one connection in order and we never retry out of band.
+ */
+import {
+  type Admin,
+  CompressionTypes,
+  Kafka,
+  logLevel,
+  type Message,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
+import type { TopicNames } from '../contract/index.js';
+import type { SimSink } from './sinks.js';
+import type { SimPing } from './subject-sim.js';
+
+export interface KafkaSinkOptions {
+  brokers: string[];
+  topics: TopicNames;
+  /** Partitions for a pings topic this sink has to create (default 12, the worker's default). */
+  pingsPartitions?: number;
+  /** Extra topic configs for created topics, e.g. message.timestamp.type=LogAppendTime in benches. */
+  topicConfig?: Array<{ name: string; value: string }>;
+  /** Messages per produce request. */
+  batchSize?: number;
+  clientId?: string;
+}
+
+const COMPACTED = [{ name: 'cleanup.policy', value: 'compact' }];
+
+/** Create the pings, zones and enrolments topics if they are missing (an existing topic is left alone). */
+export async function ensureSimTopics(admin: Admin, opts: KafkaSinkOptions): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const extra = opts.topicConfig ?? [];
+  const wanted = [
+    { topic: opts.topics.pings, numPartitions: opts.pingsPartitions ?? 12, configEntries: extra },
+    { topic: opts.topics.zones, numPartitions: 1, configEntries: COMPACTED },
+    { topic: opts.topics.enrolments, numPartitions: 1, configEntries: COMPACTED },
+  ].filter((t) => !existing.has(t.topic));
+  if (wanted.length === 0) return;
+  await admin.createTopics({ topics: wanted, waitForLeaders: true }).catch((err: Error) => {
+    if (!/already exists/i.test(err.message)) throw err;
+  });
+}
+
+export class KafkaSink implements SimSink {
+  readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly batchSize: number;
+  private pending: Message[] = [];
+  private pendingTopic = '';
+  private inFlight: Array<Promise<unknown>> = [];
+  private failure: Error | undefined;
+  sent = 0;
+
+  private constructor(private readonly opts: KafkaSinkOptions) {
+    this.kafka = new Kafka({
+      clientId: opts.clientId ?? 'fenceline-sim',
+      brokers: opts.brokers,
+      logLevel: logLevel.ERROR,
+      retry: { initialRetryTime: 300, retries: 10 },
+    });
+    this.producer = this.kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
+    this.batchSize = opts.batchSize ?? 2_000;
+  }
+
+  static async connect(opts: KafkaSinkOptions): Promise<KafkaSink> {
+    const sink = new KafkaSink(opts);
+    const admin = sink.kafka.admin();
+    await admin.connect();
+    try {
+      await ensureSimTopics(admin, opts);
+    } finally {
+      await admin.disconnect();
+    }
+    await sink.producer.connect();
+    return sink;
+  }
+
+  private async push(topic: string, message: Message): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (topic !== this.pendingTopic) await this.send();
+    this.pendingTopic = topic;
+    this.pending.push(message);
+    if (this.pending.length >= this.batchSize) await this.send();
+  }
+
+  /** Ship the pending messages; waits only when 4 requests are already in flight. */
+  private async send(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const messages = this.pending;
+    this.pending = [];
+    const p = this.producer
+      .send({ topic: this.pendingTopic, messages, acks: 1, compression: CompressionTypes.None })
+      .then(
+        () => {
+          this.sent += messages.length;
+        },
+        (err: Error) => {
+          this.failure ??= err;
+        },
+      );
+    this.inFlight.push(p);
+    if (this.inFlight.length >= 4) await this.inFlight.shift();
+  }
+
+  table(topic: 'zones' | 'enrolments', key: string, value: object): Promise<void> {
+    return this.push(this.opts.topics[topic], { key, value: JSON.stringify(value) });
+  }
+
+  async pings(key: string, _uploadAt: number, pings: readonly SimPing[]): Promise<void> {
+    for (const p of pings) await this.push(this.opts.topics.pings, { key, value: JSON.stringify(p.ping) });
+  }
+
+  nudge(): Promise<void> {
+    return this.send();
+  }
+
+  async flush(): Promise<void> {
+    await this.send();
+    await Promise.all(this.inFlight);
+    this.inFlight = [];
+    if (this.failure) throw this.failure;
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      await this.producer.disconnect();
+    }
+  }
+}

@@ -65,32 +65,26 @@ function polygonSignedDistanceM(zone: CompiledZone, lat: number, lon: number): n
       for (let i = ringStart; i < ringEnd; i += 2) {
         const vx = (coords[i]! - px) * s;
         const vy = coords[i + 1]! - py;
+        // Even-odd: does the edge cross the ray y = 0, x > 0? x_cross = cross / (vy - uy).
+        if (mayBeInside && uy > 0 !== vy > 0 && ux * vy - uy * vx > 0 === vy > uy) odd = !odd;
+        // Every vertex ends one edge, so the clamped (endpoint) cases reduce to this check.
+        const dv = vx * vx + vy * vy;
+        if (dv < best) {
+          best = dv;
+          bestX = vx;
+          bestY = vy;
+        }
+        // Edge interior: the origin projects inside the edge when 0 < -(u·e) < |e|².
         const ex = vx - ux;
         const ey = vy - uy;
-        const cross = ux * vy - uy * vx;
-        if (mayBeInside && uy > 0 !== vy > 0 && cross > 0 === vy > uy) odd = !odd;
-        // Closest point of the edge to the origin: u + t·e with t = -(u·e)/|e|², clamped.
         const dot = -(ux * ex + uy * ey);
-        if (dot <= 0) {
-          const d2 = ux * ux + uy * uy;
-          if (d2 < best) {
-            best = d2;
-            bestX = ux;
-            bestY = uy;
-          }
-        } else {
+        if (dot > 0) {
           const len2 = ex * ex + ey * ey;
-          if (dot >= len2) {
-            const d2 = vx * vx + vy * vy;
-            if (d2 < best) {
-              best = d2;
-              bestX = vx;
-              bestY = vy;
-            }
-          } else {
-            const d2 = (cross * cross) / len2;
-            if (d2 < best) {
-              best = d2;
+          if (dot < len2) {
+            const cross = ux * vy - uy * vx;
+            // d² = cross² / |e|², compared without dividing; divide only on a new best.
+            if (cross * cross < best * len2) {
+              best = (cross * cross) / len2;
               const t = dot / len2;
               bestX = ux + t * ex;
               bestY = uy + t * ey;

@@ -8,8 +8,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopLocalKafka } from '../../src/local-kafka/index.js';
 import { pidAlive } from '../../src/local-kafka/broker-state.js';
+import { stopLocalKafka } from '../../src/local-kafka/index.js';
 import { findFreePort, isPortOpen } from '../../src/local-kafka/ports.js';
 import { describeClusterOnce } from '../../src/local-kafka/readiness.js';
 

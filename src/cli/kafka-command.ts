@@ -113,6 +113,10 @@ export const kafkaCommand: Subcommand = {
       console.error(`fenceline kafka: --timeout must be a positive number of seconds`);
       return 2;
     }
+    if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) {
+      console.error(`fenceline kafka: --port must be an integer 1..65535, got "${values.port}"`);
+      return 2;
+    }
     const options: LocalKafkaOptions = {
       port: values.port === undefined ? undefined : Number(values.port),
       stateDir: values['state-dir'],

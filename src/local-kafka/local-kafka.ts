@@ -79,7 +79,8 @@ export type StatusResult =
 export function resolvePort(option: number | undefined, env: Env = process.env): number {
   const raw = option ?? (env.KAFKA_PORT ? Number(env.KAFKA_PORT) : DEFAULT_PORT);
   if (!Number.isInteger(raw) || raw < 1 || raw > 65535) {
-    throw new RangeError(`invalid Kafka port ${JSON.stringify(option ?? env.KAFKA_PORT)}: expected 1..65535`);
+    const source = option === undefined ? `KAFKA_PORT=${env.KAFKA_PORT}` : `--port ${option}`;
+    throw new RangeError(`invalid Kafka port (${source}): expected an integer 1..65535`);
   }
   return raw;
 }

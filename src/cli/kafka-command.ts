@@ -90,19 +90,31 @@ async function runAction(action: Action, options: LocalKafkaOptions): Promise<nu
   }
 }
 
+function parseFlags(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      'state-dir': { type: 'string' },
+      timeout: { type: 'string' },
+    },
+  });
+}
+
 export const kafkaCommand: Subcommand = {
   summary: `run a local Apache Kafka ${KAFKA_VERSION} broker without Docker (start|stop|status)`,
   usage: USAGE,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        port: { type: 'string' },
-        'state-dir': { type: 'string' },
-        timeout: { type: 'string' },
-      },
-    });
+    let parsed: ReturnType<typeof parseFlags>;
+    try {
+      parsed = parseFlags(argv);
+    } catch (err) {
+      // parseArgs throws TypeError for unknown flags or a flag missing its value.
+      console.error(`fenceline kafka: ${(err as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    const { values, positionals } = parsed;
     const [action, ...extra] = positionals;
     if (!isAction(action) || extra.length > 0) {
       console.error(USAGE);

@@ -12,6 +12,7 @@ import { pidAlive } from '../../src/local-kafka/broker-state.js';
 import { stopLocalKafka } from '../../src/local-kafka/index.js';
 import { findFreePort, isPortOpen } from '../../src/local-kafka/ports.js';
 import { describeClusterOnce } from '../../src/local-kafka/readiness.js';
+import { markOwner } from '../setup/orphan-brokers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -55,6 +56,7 @@ describe('fenceline kafka start|status|stop (real broker)', () => {
   beforeAll(async () => {
     port = await findFreePort();
     stateDir = await mkdtemp(join(tmpdir(), 'fenceline-cli-kafka-'));
+    await markOwner(stateDir); // So a killed run's broker is reaped by the next one.
     flags = ['--port', String(port), '--state-dir', stateDir];
   });
 

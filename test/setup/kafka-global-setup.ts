@@ -17,6 +17,7 @@ import { startLocalKafka, stopLocalKafka } from '../../src/local-kafka/index.js'
 import { findFreePort } from '../../src/local-kafka/ports.js';
 import { waitForBrokerReady } from '../../src/local-kafka/readiness.js';
 import { dockerAvailable, KAFKA_IMAGE, startKafkaContainer } from './kafka-container.js';
+import { markOwner, reapOrphanBrokers } from './orphan-brokers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -47,7 +48,10 @@ async function fromDocker(): Promise<Provisioned> {
 }
 
 async function fromLocal(): Promise<Provisioned> {
+  for (const dir of await reapOrphanBrokers())
+    console.log(`[kafka-global-setup] stopped an orphaned test broker in ${dir}`);
   const stateDir = await mkdtemp(join(tmpdir(), 'fenceline-it-kafka-'));
+  await markOwner(stateDir);
   const port = await findFreePort();
   const started = await startLocalKafka({
     port,

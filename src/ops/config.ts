@@ -9,7 +9,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_TOPICS } from '../contract/index.js';
-import { DEFAULT_ENGINE_CONFIG, type EngineConfig } from '../engine/config.js';
+import { DEFAULT_ENGINE_CONFIG, type EngineConfig } from '../engine/index.js';
 import {
   booleanVar,
   brokerListVar,

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TOPICS } from '../../src/contract/index.js';
-import { DEFAULT_ENGINE_CONFIG } from '../../src/engine/config.js';
+import { DEFAULT_ENGINE_CONFIG } from '../../src/engine/index.js';
 import {
   ConfigError,
   ENV_VARS,

@@ -15,7 +15,7 @@ import { insideSimZone, type SimZone } from './sim-zone.js';
 export type ApproachKind = 'entry' | 'through' | 'near-miss';
 
 /** Distance from the zone centre to its outermost boundary along bearing `theta` (radians from east). */
-function boundaryAlong(z: SimZone, theta: number): number {
+export function boundaryAlong(z: SimZone, theta: number): number {
   const c = Math.cos(theta);
   const s = Math.sin(theta);
   const inside = (r: number) => {

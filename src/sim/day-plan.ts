@@ -78,11 +78,11 @@ export function buildDayPlan(
     placeDwell(homeSpot, t, home, 'home', out);
     t = placeApproachTrip(rng, homeSpot, approach, home, out);
     home = t;
-  } else if (rng.chance(0.6)) {
-    const shop = errandPlace(rng, spec);
+  } else if (spec.nearBoundary || rng.chance(0.6)) {
+    const shop = spec.nearBoundary ?? errandPlace(rng, spec);
     placeDwell(homeSpot, t, home, 'home', out);
     t = placeRoute(planRoute(rng, homeSpot, shop, undefined, avoid), home, out);
-    const leave = t + Math.round(rng.uniform(20, 90) * MIN);
+    const leave = t + Math.round(rng.uniform(20, spec.nearBoundary ? 240 : 90) * MIN);
     placeDwell(shop, t, leave, 'errand', out);
     t = placeRoute(planRoute(rng, shop, homeSpot, undefined, avoid), leave, out);
   }

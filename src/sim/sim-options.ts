@@ -9,6 +9,11 @@ export interface SimOptions {
   durationH: number;
   /** Share of subjects that make approach/entry trips towards a victim's exclusion zone (one a day). */
   approachShare: number;
+  /**
+   * Share of subjects whose workplace (or, without work, daily errand) lies 30-200 m outside the
+   * victim's home zone: legitimately close for hours, the classic source of false alarms.
+   */
+  nearBoundaryShare: number;
   /** Chance per subject-day of coming home after the curfew starts. */
   curfewBreachShare: number;
   /** Chance per subject-day of a strap tamper episode. */
@@ -33,6 +38,7 @@ export const DEFAULT_SIM_OPTIONS: SimOptions = {
   start: DEFAULT_START_MS,
   durationH: 24,
   approachShare: 0.05,
+  nearBoundaryShare: 0.03,
   curfewBreachShare: 0.02,
   tamperShare: 0.002,
   fixIntervalS: 60,

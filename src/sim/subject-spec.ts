@@ -4,7 +4,17 @@
  * from (seed, index) alone, so any subject can be rebuilt without generating the others.
  */
 import type { Enrolment } from '../contract/index.js';
-import { frameAt, haversineM, type LatLon, offset, pointSegmentDistance, toX, toY } from './geodesy.js';
+import { boundaryAlong } from './approach-trip.js';
+import {
+  frameAt,
+  haversineM,
+  type LatLon,
+  offset,
+  pointSegmentDistance,
+  toLatLon,
+  toX,
+  toY,
+} from './geodesy.js';
 import { Rng } from './prng.js';
 import { regionFor } from './regions.js';
 import { CURFEW_END_MIN, CURFEW_START_MIN, CURFEW_TZ, type SimOptions } from './sim-options.js';
@@ -25,6 +35,8 @@ export interface SubjectSpec {
   readonly enrolment: Enrolment;
   /** Makes approach/entry trips towards an exclusion zone, one a day. */
   readonly approacher: boolean;
+  /** Works (or runs errands) just outside the victim's home zone. */
+  readonly nearBoundary: LatLon | null;
 }
 
 /** Purpose tags for Rng.derive, so each use of randomness has its own stream. */
@@ -119,6 +131,18 @@ export function buildSubject(opts: SimOptions, index: number): SubjectSpec {
     },
     rng.uniform(150, 250),
   );
+  const approacher = rng.next() < opts.approachShare;
+  // Drawn last, so this option does not reshuffle the rest of the fleet.
+  let nearBoundary: LatLon | null = null;
+  if (rng.next() < opts.nearBoundaryShare) {
+    const vh = exclusions[0]!;
+    // On the side facing home, so the commute ends at the spot without crossing the zone.
+    const towardsHome = Math.atan2(toY(vh.frame, home.lat), toX(vh.frame, home.lon));
+    const theta = towardsHome + rng.uniform(-Math.PI / 4, Math.PI / 4);
+    const r = boundaryAlong(vh, theta) + rng.uniform(30, 200);
+    nearBoundary = toLatLon(vh.frame, r * Math.cos(theta), r * Math.sin(theta));
+    if (work) work = nearBoundary;
+  }
   return {
     index,
     subjectId,
@@ -126,9 +150,10 @@ export function buildSubject(opts: SimOptions, index: number): SubjectSpec {
     region: region.name,
     home: curfew.centre,
     work,
+    nearBoundary,
     exclusions,
     curfew,
     enrolment: { tagId, subjectId },
-    approacher: rng.next() < opts.approachShare,
+    approacher,
   };
 }

@@ -64,7 +64,10 @@ export function runDetectionQuality(opts: SimOptions, log: (s: string) => void =
       case 'pings': {
         const t0 = performance.now();
         let state = states.get(ev.key);
-        if (!state) states.set(ev.key, (state = newTagState(ev.key)));
+        if (!state) {
+          state = newTagState(ev.key);
+          states.set(ev.key, state);
+        }
         for (const p of ev.pings) {
           out.length = 0;
           applyPing(world, DEFAULT_ENGINE_CONFIG, state, p.ping, ev.uploadAt, ev.uploadAt, out);

@@ -105,9 +105,9 @@ export function scoreDetections(
   const byKey = new Map<string, TruthEpisode[]>();
   for (const e of truth) {
     const k = key(e.tagId, e.zoneId);
-    let list = byKey.get(k);
-    if (!list) byKey.set(k, (list = []));
-    list.push(e);
+    const list = byKey.get(k);
+    if (list) list.push(e);
+    else byKey.set(k, [e]);
   }
   const firstMatch = new Map<TruthEpisode, ScoredAlert>();
   let trueAlerts = 0;

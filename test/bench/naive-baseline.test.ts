@@ -26,9 +26,9 @@ const far = { lat: 53.6, lon: -2.24 };
 function run(variant: 'every-fix' | 'on-entry', path: Array<{ lat: number; lon: number }>, tagId = 'T1') {
   const index = ZoneIndex.build([compileZone(zone), compileZone(curfew)]);
   const naive = new NaiveBaseline(index, (t) => (t === 'T1' ? 'S1' : undefined), variant);
-  path.forEach((p, i) =>
-    naive.apply({ tagId, ts: 1_000 * i, lat: p.lat, lon: p.lon, accuracyM: 50 }, 1_000 * i + 500),
-  );
+  for (const [i, p] of path.entries()) {
+    naive.apply({ tagId, ts: 1_000 * i, lat: p.lat, lon: p.lon, accuracyM: 50 }, 1_000 * i + 500);
+  }
   return naive.alerts;
 }
 

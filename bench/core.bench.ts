@@ -1,0 +1,294 @@
+/**
+ * The decision-core microbenchmark: per-fix cost of the engine (applyPing: enrolment lookup,
+ * zone candidates from the index, signed distance, state machine) on one core, with 1k / 10k /
+ * 100k / 1M zones over Great Britain as circles and as polygons. Seeded (src/sim/prng), so runs
+ * are comparable between commits.
+ *
+ * Each subject has two exclusion zones near each other (100-500 m, 500-1000 m warning ring). Fixes
+ * are drawn around a subject's zones so ~1% land inside a zone and ~10% in a warning ring; the
+ * shares actually hit are measured and reported. Per-fix times are measured over groups of 64
+ * fixes (hrtime per group) to keep timer overhead out; p50/p99 are over those group means.
+ *
+ *   npx tsx bench/core.bench.ts            # 1k, 10k, 100k, 1M
+ *   npx tsx bench/core.bench.ts --quick    # 1k, 10k
+ *   npx tsx bench/core.bench.ts 100000     # given zone counts only
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type Alert, decodePing, type Ping, type Zone } from '../src/contract/index.js';
+import {
+  applyPing,
+  DEFAULT_ENGINE_CONFIG,
+  EnrolmentTable,
+  newTagState,
+  type TagState,
+} from '../src/engine/index.js';
+import { compileZone, signedDistanceM, ZoneIndex } from '../src/geo/index.js';
+import { Rng } from '../src/sim/prng.js';
+import { round } from './stats.js';
+
+const M_PER_DEG = 6371008.8 * (Math.PI / 180);
+const GB = { minLon: -5.5, maxLon: 1.7, minLat: 50.0, maxLat: 58.5 };
+const GROUP = 64;
+
+export type CoreShape = 'circle' | 'polygon';
+
+export interface CoreResult {
+  zones: number;
+  shape: CoreShape;
+  compileS: number;
+  buildS: number;
+  heapBytesPerZone: number;
+  fixes: number;
+  shareInZone: number;
+  shareInRing: number;
+  /** applyPing only. */
+  fixesPerS: number;
+  p50Us: number;
+  p99Us: number;
+  /** decodePing (JSON.parse + zod) + applyPing. */
+  decodedFixesPerS: number;
+  decodedP50Us: number;
+  decodedP99Us: number;
+  alerts: number;
+}
+
+function offset(lat: number, lon: number, east: number, north: number): [number, number] {
+  return [lat + north / M_PER_DEG, lon + east / (M_PER_DEG * Math.cos((lat * Math.PI) / 180))];
+}
+
+function makeZone(rng: Rng, id: number, subject: number, lat: number, lon: number, shape: CoreShape): Zone {
+  const radiusM = rng.uniform(100, 500);
+  const base = {
+    zoneId: `Z${id}`,
+    subjectId: `S${subject}`,
+    kind: 'exclusion' as const,
+    warningM: Math.round(rng.uniform(500, 1000)),
+  };
+  if (shape === 'circle') return { ...base, geometry: { type: 'Point', coordinates: [lon, lat] }, radiusM };
+  // A 16-vertex star-ish polygon of about that radius.
+  const ring: number[][] = [];
+  for (let i = 0; i < 16; i++) {
+    const a = (i / 16) * 2 * Math.PI;
+    const r = radiusM * rng.uniform(0.85, 1.15);
+    const [plat, plon] = offset(lat, lon, r * Math.cos(a), r * Math.sin(a));
+    ring.push([plon, plat]);
+  }
+  ring.push([...ring[0]!]);
+  return { ...base, geometry: { type: 'Polygon', coordinates: [ring] } };
+}
+
+function gc(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) {
+    g();
+    g();
+  }
+}
+
+interface Fixture {
+  pings: Ping[];
+  buffers: Buffer[];
+  inZone: number;
+  inRing: number;
+}
+
+export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_000, seed = 1): CoreResult {
+  const rng = Rng.derive(seed, zoneCount, shape === 'circle' ? 1 : 2);
+  const subjects = Math.max(1, Math.floor(zoneCount / 2));
+  gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  const zones: Zone[] = [];
+  const centres: Array<[number, number]> = [];
+  for (let s = 0; s < subjects; s++) {
+    const lat = rng.uniform(GB.minLat, GB.maxLat);
+    const lon = rng.uniform(GB.minLon, GB.maxLon);
+    const [lat2, lon2] = offset(lat, lon, rng.uniform(-2000, 2000), rng.uniform(-2000, 2000));
+    zones.push(makeZone(rng, 2 * s, s, lat, lon, shape));
+    centres.push([lat, lon]);
+    if (zones.length < zoneCount) {
+      zones.push(makeZone(rng, 2 * s + 1, s, lat2, lon2, shape));
+      centres.push([lat2, lon2]);
+    }
+  }
+  let t = performance.now();
+  const compiled = zones.map(compileZone);
+  const compileS = (performance.now() - t) / 1000;
+  t = performance.now();
+  const index = ZoneIndex.build(compiled);
+  const buildS = (performance.now() - t) / 1000;
+  const enrolments = new EnrolmentTable();
+  for (let s = 0; s < subjects; s++) enrolments.upsert({ tagId: `T${s}`, subjectId: `S${s}` });
+  gc();
+  const heapBytesPerZone = (process.memoryUsage().heapUsed - heap0) / zoneCount;
+
+  // Fixes: one of `active` tags (a worker's share of a fleet: at most 10k, spread over all the
+  // zones), one of its zones, a distance class, a bearing. Each tag's fixes are 10 minutes apart,
+  // so hopping between its two zones stays under the 70 m/s speed limit.
+  const active = Math.min(subjects, 10_000);
+  const fx: Fixture = { pings: [], buffers: [], inZone: 0, inRing: 0 };
+  const tagClock = new Float64Array(subjects);
+  for (let i = 0; i < fixCount; i++) {
+    // The first `active` fixes visit every active tag once, so the warm-up creates all states.
+    const k = i < active ? i : rng.int(0, active - 1);
+    const s = Math.floor((k * subjects) / active);
+    const zi = Math.min(zones.length - 1, 2 * s + rng.int(0, 1));
+    const z = compiled[zi]!;
+    const r0 =
+      shape === 'circle' ? z.radiusM : Math.max(50, (z.maxLat - z.minLat) * M_PER_DEG * 0.5 - z.warningM);
+    const u = rng.next();
+    const d =
+      u < 0.01
+        ? rng.uniform(0, 0.8) * r0
+        : u < 0.11
+          ? r0 * 1.15 + rng.uniform(0, 0.95) * z.warningM
+          : r0 + z.warningM * 1.05 + rng.uniform(0, 3000);
+    const a = rng.uniform(0, 2 * Math.PI);
+    const [clat, clon] = centres[zi]!;
+    const [lat, lon] = offset(clat, clon, d * Math.cos(a), d * Math.sin(a));
+    const sd = signedDistanceM(z, lat, lon);
+    if (sd <= 0) fx.inZone++;
+    else if (sd <= z.warningM) fx.inRing++;
+    tagClock[s] = tagClock[s]! + 600_000;
+    const ping: Ping = {
+      tagId: `T${s}`,
+      ts: 1_750_000_000_000 + tagClock[s]!,
+      lat,
+      lon,
+      accuracyM: round(rng.uniform(5, 30), 1),
+    };
+    fx.pings.push(ping);
+    fx.buffers.push(Buffer.from(JSON.stringify(ping)));
+  }
+
+  const world = { zones: index, enrolments };
+  const time = (decode: boolean) => {
+    const states = new Map<string, TagState>();
+    const out: Alert[] = [];
+    let alerts = 0;
+    const groups: number[] = [];
+    const run = (from: number, to: number, record: boolean) => {
+      for (let g = from; g < to; g += GROUP) {
+        const end = Math.min(to, g + GROUP);
+        const t0 = process.hrtime.bigint();
+        for (let i = g; i < end; i++) {
+          let ping = fx.pings[i]!;
+          if (decode) {
+            const d = decodePing(ping.tagId, fx.buffers[i]!);
+            if (!d.ok) throw new Error(d.error);
+            ping = d.value;
+          }
+          let st = states.get(ping.tagId);
+          if (st === undefined) {
+            st = newTagState(ping.tagId);
+            states.set(ping.tagId, st);
+          }
+          out.length = 0;
+          applyPing(world, DEFAULT_ENGINE_CONFIG, st, ping, ping.ts, ping.ts, out);
+          alerts += out.length;
+        }
+        if (record) groups.push(Number(process.hrtime.bigint() - t0) / 1000 / (end - g));
+      }
+    };
+    // Warm-up (JIT, every tag's state created), then time the rest.
+    const warm = Math.min(fixCount >> 1, Math.max(Math.floor(fixCount / 10), active));
+    run(0, warm, false);
+    const t0 = performance.now();
+    run(warm, fixCount, true);
+    const s = (performance.now() - t0) / 1000;
+    groups.sort((a, b) => a - b);
+    const pct = (p: number) => groups[Math.min(groups.length - 1, Math.ceil((p / 100) * groups.length) - 1)]!;
+    return { perS: (fixCount - warm) / s, p50: pct(50), p99: pct(99), alerts };
+  };
+  const plain = time(false);
+  const decoded = time(true);
+  return {
+    zones: zoneCount,
+    shape,
+    compileS: round(compileS, 3),
+    buildS: round(buildS, 3),
+    heapBytesPerZone: Math.round(heapBytesPerZone),
+    fixes: fixCount,
+    shareInZone: round(fx.inZone / fixCount, 4),
+    shareInRing: round(fx.inRing / fixCount, 4),
+    fixesPerS: Math.round(plain.perS),
+    p50Us: round(plain.p50, 3),
+    p99Us: round(plain.p99, 3),
+    decodedFixesPerS: Math.round(decoded.perS),
+    decodedP50Us: round(decoded.p50, 3),
+    decodedP99Us: round(decoded.p99, 3),
+    alerts: plain.alerts,
+  };
+}
+
+export function coreMarkdown(results: readonly CoreResult[]): string {
+  const lines = [
+    '| zones | shape | fixes/s (engine) | p50 µs | p99 µs | fixes/s (decode+engine) | p50 µs | p99 µs | compile s | index build s | heap B/zone | in zone | in ring |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of results) {
+    lines.push(
+      `| ${r.zones.toLocaleString('en-GB')} | ${r.shape} | ${r.fixesPerS.toLocaleString('en-GB')} | ${r.p50Us} | ${r.p99Us} | ${r.decodedFixesPerS.toLocaleString('en-GB')} | ${r.decodedP50Us} | ${r.decodedP99Us} | ${r.compileS} | ${r.buildS} | ${r.heapBytesPerZone} | ${(r.shareInZone * 100).toFixed(1)}% | ${(r.shareInRing * 100).toFixed(1)}% |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function runCoreBench(
+  sizes: readonly number[],
+  log: (s: string) => void = console.error,
+): CoreResult[] {
+  const results: CoreResult[] = [];
+  for (const n of sizes) {
+    for (const shape of ['circle', 'polygon'] as const) {
+      log(`core: ${n} ${shape} zones...`);
+      const r = runCoreCase(n, shape);
+      log(
+        `core: ${n} ${shape}: ${r.fixesPerS} fixes/s, p50 ${r.p50Us} µs, p99 ${r.p99Us} µs, build ${r.buildS} s, ${r.heapBytesPerZone} B/zone`,
+      );
+      results.push(r);
+    }
+  }
+  return results;
+}
+
+export const CORE_SIZES = { full: [1_000, 10_000, 100_000, 1_000_000], quick: [1_000, 10_000] } as const;
+
+/** Large zone counts need more heap than Node's default, and gc() for heap-per-zone. */
+export function needsRespawn(): boolean {
+  return (globalThis as { gc?: unknown }).gc === undefined;
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (needsRespawn()) {
+    const r = spawnSync(
+      process.execPath,
+      [...process.execArgv, '--expose-gc', '--max-old-space-size=8192', ...process.argv.slice(1)],
+      { stdio: 'inherit' },
+    );
+    process.exit(r.status ?? 1);
+  }
+  const explicit = argv.filter((a) => /^\d+$/.test(a)).map(Number);
+  const sizes =
+    explicit.length > 0 ? explicit : argv.includes('--quick') ? CORE_SIZES.quick : CORE_SIZES.full;
+  const results = runCoreBench(sizes);
+  const md = coreMarkdown(results);
+  console.log(md);
+  const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
+  const resultsDir = dir.includes(`${'dist'}/bench`) ? join(dir, '..', '..', '..', 'bench', 'results') : dir;
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(
+    join(resultsDir, 'core.json'),
+    `${JSON.stringify({ node: process.version, results }, null, 2)}\n`,
+  );
+  writeFileSync(join(resultsDir, 'core.md'), `# Decision core, one core (${process.version})\n\n${md}\n`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -21,8 +21,17 @@ import { haversineM, xScale } from './projection.js';
 export const BOUNDARY_EPSILON_M = 1e-6;
 
 export function signedDistanceM(zone: CompiledZone, lat: number, lon: number): number {
-  if (zone.shape === 'circle') return circleSignedDistanceM(zone, lat, lon);
-  return polygonSignedDistanceM(zone, lat, lon);
+  const shape = zone.shape;
+  switch (shape) {
+    case 'circle':
+      return circleSignedDistanceM(zone, lat, lon);
+    case 'polygon':
+      return polygonSignedDistanceM(zone, lat, lon);
+    default: {
+      const unreachable: never = shape;
+      throw new Error(`unknown zone shape ${String(unreachable)}`);
+    }
+  }
 }
 
 function circleSignedDistanceM(zone: CompiledZone, lat: number, lon: number): number {

@@ -95,10 +95,12 @@ describe.each(STRATEGIES)('ZoneIndex (%s)', (_name, options) => {
 
   it('handles a subject with many zones (the R-tree path in hybrid mode)', () => {
     const index = new ZoneIndex(options);
-    for (let i = 0; i < 40; i++) index.upsert(circle(`z${i}`, 'busy', i * 0.01, 51));
+    for (let i = 0; i < 100; i++) index.upsert(circle(`z${i}`, 'busy', i * 0.01, 51));
     index.upsert(circle('x', 'quiet', 0.1, 51));
     expect(candidates(index, 'busy', 51, 0.1)).toEqual(['z10']);
     expect(candidates(index, 'busy', 51, 5)).toEqual([]);
+    index.remove('z10');
+    expect(candidates(index, 'busy', 51, 0.1)).toEqual([]);
   });
 });
 

@@ -80,9 +80,10 @@ export async function processBatch(input: BatchInput): Promise<BatchResult> {
     const before = alerts.length;
     const outcome = applyPing(world, engine, state, ping, arrivedAt, Date.now(), alerts);
     outcomes[outcome]++;
-    // Any ping may move a tag's state (even arrival time feeds NO_SIGNAL), so every touched tag
-    // is written to the changelog once per batch.
-    touched.add(ping.tagId);
+    // Any ping the engine took in may move a tag's state (even arrival time feeds NO_SIGNAL), so
+    // every such tag is written to the changelog once per batch. 'unenrolled' and 'duplicate'
+    // change nothing (engine contract), and skipping them keeps unenrolled tags out of the log.
+    if (outcome !== 'unenrolled' && outcome !== 'duplicate') touched.add(ping.tagId);
     for (let i = before; i < alerts.length; i++) alertAppendTs.push(arrivedAt);
     if (++sinceKeepAlive >= 1000) {
       sinceKeepAlive = 0;

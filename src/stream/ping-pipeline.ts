@@ -165,7 +165,7 @@ export class PingPipeline {
       ...(keepAlive ? { keepAlive } : {}),
     });
     this.log.info(
-      { partitions, tags: r.tags, records: r.records, seconds: Number(r.durationS.toFixed(3)) },
+      { partitions, tags: r.tags, records: r.records, ms: Math.round(r.durationS * 1000) },
       'state restored',
     );
     events.emit(STREAM_EVENTS.stateRestored, {

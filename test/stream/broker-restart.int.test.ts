@@ -1,0 +1,100 @@
+/**
+ * Given a worker consuming from its own local broker, when that broker is stopped mid-stream and
+ * started again on the same port and data, then the worker rides it out (no restart of the
+ * worker) and the alerts equal the pure core's reference. This test controls its own broker
+ * (src/local-kafka) and never touches the shared one.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningWorker } from '../../src/cli/worker-command.js';
+import { startLocalKafka, stopLocalKafka } from '../../src/local-kafka/index.js';
+import { findFreePort } from '../../src/local-kafka/ports.js';
+import { makeFleet } from './fixtures/fleet.js';
+import { diffAlerts, referenceAlerts } from './fixtures/reference.js';
+import {
+  capturedLogs,
+  findLeaks,
+  metricSum,
+  publishTables,
+  readAlerts,
+  scrape,
+  startTestWorker,
+  streamPings,
+  uniqueNames,
+  waitFor,
+  waitForCommittedEnd,
+  workerConfig,
+} from './fixtures/worker-harness.js';
+
+describe('a broker restart mid-stream', () => {
+  const names = uniqueNames('restart');
+  const fleet = makeFleet({ seed: 5, tags: 150, pings: 60_000 });
+  let stateDir: string;
+  let port: number;
+  let brokers: string;
+  let worker: RunningWorker | undefined;
+  const fatal: Error[] = [];
+
+  beforeAll(async () => {
+    stateDir = await mkdtemp(join(tmpdir(), 'fenceline-restart-kafka-'));
+    port = await findFreePort();
+    brokers = (await startLocalKafka({ port, stateDir, readyTimeoutMs: 120_000 })).brokers;
+    await publishTables(brokers, names, fleet.zones, fleet.enrolments, 3);
+  });
+
+  afterAll(async () => {
+    await worker?.stop().catch(() => undefined);
+    await stopLocalKafka({ port, stateDir }).catch(() => undefined);
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('the worker rides out the restart and alerts equal the reference', async () => {
+    const half = fleet.pings.length / 2;
+    await streamPings(brokers, names.pings, fleet.pings.slice(0, half), { chunk: 5000, pauseMs: 0 });
+    worker = await startTestWorker(workerConfig(brokers, names, { PINGS_PARTITIONS: '3' }), (err) =>
+      fatal.push(err),
+    );
+    const counted = (t: string) => metricSum(t, 'fenceline_pings_total');
+    // Stop the broker while the worker is part-way through the first half.
+    const before = await waitFor(
+      'some progress',
+      () => scrape(worker!.httpPort),
+      (t) => counted(t) >= 2000,
+      60_000,
+    );
+    await stopLocalKafka({ port, stateDir });
+    console.log(`broker stopped after ${counted(before)} of ${half} pings were counted`);
+    await new Promise((r) => setTimeout(r, 3000));
+    await startLocalKafka({ port, stateDir, readyTimeoutMs: 120_000 });
+
+    await streamPings(brokers, names.pings, fleet.pings.slice(half), { chunk: 5000, pauseMs: 0 });
+    await waitForCommittedEnd(brokers, names.pings, names.groupId, 240_000);
+    expect(fatal).toEqual([]);
+    const after = await scrape(worker.httpPort);
+    console.log(`commit failures ridden out: ${metricSum(after, 'fenceline_commit_failures_total')}`);
+    expect(worker.stream.readiness().ready).toBe(true);
+
+    const expected = referenceAlerts(
+      fleet.zones,
+      fleet.enrolments,
+      fleet.pings,
+      workerConfig(brokers, names).engine,
+    );
+    const actual = await readAlerts(brokers, names.alerts, expected.length);
+    expect(diffAlerts(expected, actual)).toEqual({
+      missing: [],
+      duplicated: [],
+      unexpected: [],
+      differing: [],
+    });
+    expect(actual).toHaveLength(expected.length);
+  });
+
+  it('never logs a zone label or a coordinate', () => {
+    const coordinates = [...fleet.secrets.coordinates];
+    for (const p of fleet.pings) if (p.lat !== undefined) coordinates.push(String(p.lat), String(p.lon));
+    expect(findLeaks(capturedLogs, { labels: fleet.secrets.labels, coordinates })).toEqual([]);
+  });
+});

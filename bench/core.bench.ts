@@ -12,11 +12,12 @@
  *   npx tsx bench/core.bench.ts            # 1k, 10k, 100k, 1M
  *   npx tsx bench/core.bench.ts --quick    # 1k, 10k
  *   npx tsx bench/core.bench.ts 100000     # given zone counts only
+ *   ... --out-dir <dir>                      # default ./bench/results (core.json, core.md)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { type Alert, decodePing, type Ping, type Zone } from '../src/contract/index.js';
 import {
   applyPing,
@@ -270,14 +271,14 @@ async function main(argv: string[]): Promise<void> {
     );
     process.exit(r.status ?? 1);
   }
-  const explicit = argv.filter((a) => /^\d+$/.test(a)).map(Number);
+  const outIdx = argv.indexOf('--out-dir');
+  const resultsDir = outIdx >= 0 ? argv[outIdx + 1]! : join(process.cwd(), 'bench', 'results');
+  const explicit = argv.filter((a, i) => /^\d+$/.test(a) && argv[i - 1] !== '--out-dir').map(Number);
   const sizes =
     explicit.length > 0 ? explicit : argv.includes('--quick') ? CORE_SIZES.quick : CORE_SIZES.full;
   const results = runCoreBench(sizes);
   const md = coreMarkdown(results);
   console.log(md);
-  const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
-  const resultsDir = dir.includes(`${'dist'}/bench`) ? join(dir, '..', '..', '..', 'bench', 'results') : dir;
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(
     join(resultsDir, 'core.json'),

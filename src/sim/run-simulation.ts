@@ -19,6 +19,8 @@ export interface RunOptions {
   progress?: boolean;
   /** Checked between batches; true stops the run early (Ctrl-C, --duration-s). */
   shouldStop?: () => boolean;
+  /** Called once the tables are durable, before the first ping (e.g. to start a worker). */
+  beforePings?: () => Promise<void>;
   /** Called for every truth record (the demo and benches keep them in memory). */
   onTruth?: (r: TruthRecord) => void;
 }
@@ -77,6 +79,7 @@ export async function runSimulation(
           if (s.batches === 0) {
             // Tables must be on the broker before the first ping is.
             await sink.flush();
+            await run.beforePings?.();
             paceStart = Date.now();
           }
           s.batches++;

@@ -1,0 +1,183 @@
+/**
+ * Latency at fixed offered rates through a real broker, one in-process worker (exactly-once on).
+ * Pings and alerts topics use LogAppendTime, so "append -> alert append" is broker time to broker
+ * time on one clock. A side consumer records each ping's append time by (tagId, ts); an alerts
+ * consumer (read_committed) records each alert's append time and when it became visible.
+ *
+ * To get enough alerts, every subject makes an approach trip (approach share 1) and the fleet is
+ * sized so simulated time runs ~600x: at rate r pings/s there are r/12 subjects, starting 09:45
+ * local, so the run covers the late-morning trips.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Consumer } from 'kafkajs';
+import { startWorker } from '../src/cli/worker-command.js';
+import { createLogger } from '../src/ops/index.js';
+import { DEFAULT_SIM_OPTIONS, type SimOptions } from '../src/sim/sim-options.js';
+import { type BatchCommittedEvent, STREAM_EVENTS } from '../src/stream/events.js';
+import {
+  benchTopics,
+  benchWorkerConfig,
+  createBenchTopics,
+  deleteBenchTopics,
+  kafkaClient,
+  publishFleet,
+} from './kafka-harness.js';
+import { round, type Summary, summarise } from './stats.js';
+
+export interface LatencyResult {
+  offeredRate: number;
+  achievedRate: number;
+  durationS: number;
+  subjects: number;
+  pings: number;
+  alerts: number;
+  matched: number;
+  /** ping append -> alert append (broker timestamps), ms */
+  appendToAppendMs: Summary;
+  /** ping append -> alert visible to a read_committed consumer, ms */
+  appendToVisibleMs: Summary;
+  /** the worker's own sample: ping append -> transaction committed, ms */
+  workerAppendToCommitMs: Summary;
+  /** seconds the worker needed after the last publish to process everything */
+  drainS: number;
+}
+
+/** ts out of a ping's JSON without parsing all of it (the side consumer must stay cheap). */
+function tsOf(value: Buffer): number {
+  const s = value.toString('latin1');
+  const i = s.indexOf('"ts":');
+  if (i < 0) return Number.NaN;
+  let j = i + 5;
+  let n = 0;
+  for (; j < s.length; j++) {
+    const c = s.charCodeAt(j) - 48;
+    if (c < 0 || c > 9) break;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+export async function runLatencyAt(
+  brokers: string[],
+  rate: number,
+  durationS: number,
+  log: (s: string) => void,
+): Promise<LatencyResult> {
+  const prefix = `bench-${Date.now().toString(36)}-lat${rate}`;
+  const topics = benchTopics(prefix);
+  const kafka = kafkaClient(brokers, 'fenceline-bench-latency');
+  const admin = kafka.admin();
+  await admin.connect();
+  const consumers: Consumer[] = [];
+  const pingAppend = new Map<string, number>();
+  const alerts: Array<{ key: string; appendTs: number; seenAt: number }> = [];
+  const workerSamples: number[] = [];
+  let processed = 0;
+  let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+  try {
+    await createBenchTopics(admin, topics);
+    const pingsConsumer = kafka.consumer({ groupId: `${prefix}-pings`, maxWaitTimeInMs: 50 });
+    const alertsConsumer = kafka.consumer({
+      groupId: `${prefix}-alerts`,
+      maxWaitTimeInMs: 20,
+      readUncommitted: false,
+    });
+    consumers.push(pingsConsumer, alertsConsumer);
+    for (const [c, topic] of [
+      [pingsConsumer, topics.pings],
+      [alertsConsumer, topics.alerts],
+    ] as const) {
+      await c.connect();
+      await c.subscribe({ topic, fromBeginning: true });
+    }
+    await pingsConsumer.run({
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) {
+          if (m.value) pingAppend.set(`${m.key?.toString()}|${tsOf(m.value)}`, Number(m.timestamp));
+        }
+      },
+    });
+    await alertsConsumer.run({
+      eachBatch: async ({ batch }) => {
+        const seenAt = Date.now();
+        for (const m of batch.messages) {
+          const a = JSON.parse(m.value?.toString() ?? '{}') as { tagId?: string; ts?: number };
+          alerts.push({ key: `${a.tagId}|${a.ts}`, appendTs: Number(m.timestamp), seenAt });
+        }
+      },
+    });
+    const subjects = Math.max(40, Math.round(rate / 12));
+    const opts: SimOptions = {
+      ...DEFAULT_SIM_OPTIONS,
+      subjects,
+      approachShare: 1,
+      start: DEFAULT_SIM_OPTIONS.start + 9.75 * 3_600_000,
+      durationH: 12,
+    };
+    let publishStart = 0;
+    log(`latency: ${rate} pings/s for ${durationS} s (${subjects} subjects)...`);
+    const pub = await publishFleet(brokers, topics, opts, {
+      rate,
+      beforePings: async () => {
+        worker = await startWorker(benchWorkerConfig(brokers, topics, `${prefix}-worker`, true), {
+          logger: createLogger({ level: 'error', name: 'bench-worker' }),
+        });
+        worker.events.on(STREAM_EVENTS.batchCommitted, (e: BatchCommittedEvent) => {
+          for (const v of Object.values(e.outcomes)) processed += v;
+          for (const s of e.alerts)
+            if (Number.isFinite(s.fromAppendS)) workerSamples.push(s.fromAppendS * 1000);
+        });
+        await worker.started;
+        publishStart = Date.now();
+      },
+      shouldStop: () => publishStart > 0 && Date.now() - publishStart >= durationS * 1000,
+    });
+    const publishEnd = Date.now();
+    const achievedRate = pub.pings / ((publishEnd - publishStart) / 1000);
+    const deadline = Date.now() + 120_000;
+    while (processed < pub.pings && Date.now() < deadline) await sleep(50);
+    const drainS = (Date.now() - publishEnd) / 1000;
+    await sleep(1_500); // let the alerts consumer see the last commits
+    const a2a: number[] = [];
+    const a2v: number[] = [];
+    for (const a of alerts) {
+      const p = pingAppend.get(a.key);
+      if (p === undefined) continue;
+      a2a.push(a.appendTs - p);
+      a2v.push(a.seenAt - p);
+    }
+    const r: LatencyResult = {
+      offeredRate: rate,
+      achievedRate: Math.round(achievedRate),
+      durationS,
+      subjects,
+      pings: pub.pings,
+      alerts: alerts.length,
+      matched: a2a.length,
+      appendToAppendMs: summarise(a2a),
+      appendToVisibleMs: summarise(a2v),
+      workerAppendToCommitMs: summarise(workerSamples),
+      drainS: round(drainS, 2),
+    };
+    log(
+      `latency: ${rate}/s offered, ${r.achievedRate}/s achieved, ${r.alerts} alerts: append->append p50 ${r.appendToAppendMs.p50} p99 ${r.appendToAppendMs.p99} max ${r.appendToAppendMs.max} ms`,
+    );
+    return r;
+  } finally {
+    await worker?.stop();
+    for (const c of consumers) await c.disconnect().catch(() => undefined);
+    await deleteBenchTopics(admin, prefix);
+    await admin.disconnect();
+  }
+}
+
+export async function runLatency(
+  brokers: string[],
+  rates: readonly number[],
+  durationS: number,
+  log: (s: string) => void,
+): Promise<LatencyResult[]> {
+  const out: LatencyResult[] = [];
+  for (const r of rates) out.push(await runLatencyAt(brokers, r, durationS, log));
+  return out;
+}

@@ -1,0 +1,124 @@
+/** The Markdown summary of a bench run: tables, the goals with pass/miss, and the matching rules. */
+import { coreMarkdown } from './core.bench.js';
+import type { DetectionScore } from './match-truth.js';
+import { DEFAULT_MATCH_RULES } from './match-truth.js';
+import type { BenchResults } from './run-bench.js';
+import { fmt } from './svg-chart.js';
+
+const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : 'n/a');
+const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
+
+function scoreRow(name: string, s: DetectionScore): string {
+  return `| ${name} | ${s.episodes} | ${s.detected} | ${pct(s.recall)} | ${pct(s.recallLong)} | ${s.alerts} | ${s.falseAlerts} (${s.falseFromOutliers} on outlier fixes) | ${s.falsePerSubjectDay.toFixed(4)} | ${fmt(s.delayS.p50)} / ${fmt(s.delayS.p95)} | ${fmt(s.delayUploadS.p50)} / ${fmt(s.delayUploadS.p95)} |`;
+}
+
+export function renderSummary(r: BenchResults): string {
+  const head: string[] = [
+    `# Fenceline benchmarks${r.quick ? ' (quick)' : ''}`,
+    '',
+    `Run ${r.startedAt} on Node ${r.machine.node}, ${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.machine.memGiB} GiB. Seeded: the same command gives the same inputs.`,
+    '',
+  ];
+  const out: string[] = [];
+  const goals: string[] = [];
+  if (r.throughput) {
+    const t = r.throughput;
+    out.push(
+      '## End-to-end throughput (real broker, one in-process worker)',
+      '',
+      `${t.pings.toLocaleString('en-GB')} pings from ${t.subjects.toLocaleString('en-GB')} simulated subjects pre-loaded into a 12-partition topic (published at ${fmt(t.publishPerS)}/s), then consumed to the end by a fresh group each time, timed from the first batch to the last record.`,
+      '',
+      '| consumer | pings/s | vs bare | start-up s |',
+      '|---|---:|---:|---:|',
+      `| bare kafkajs, eachBatch no-op | ${fmt(t.bare.perS)} | 1 | ${t.bare.startupS.toFixed(2)} |`,
+      `| bare + decodePing (JSON.parse + zod) | ${fmt(t.bareDecode.perS)} | ${(t.bareDecode.perS / t.bare.perS).toFixed(3)} | ${t.bareDecode.startupS.toFixed(2)} |`,
+      `| worker, exactly-once | ${fmt(t.exactlyOnce.perS)} | ${t.eosVsBare} | ${t.exactlyOnce.startupS.toFixed(2)} |`,
+      `| worker, at-least-once | ${fmt(t.atLeastOnce.perS)} | ${t.alosVsBare} | ${t.atLeastOnce.startupS.toFixed(2)} |`,
+      '',
+      '![throughput](throughput.svg)',
+      '',
+    );
+    goals.push(`| exactly-once >= 0.8 x bare consume | ${t.eosVsBare} | ${mark(t.eosVsBare >= 0.8)} |`);
+    goals.push(
+      `| exactly-once ~100k pings/s | ${fmt(t.exactlyOnce.perS)} | ${mark(t.exactlyOnce.perS >= 100_000)} |`,
+    );
+  }
+  if (r.latency) {
+    out.push(
+      '## Latency at fixed offered rates (exactly-once)',
+      '',
+      'Pings and alerts topics use `message.timestamp.type=LogAppendTime`: append -> append is broker time to broker time. "Visible" is when a read_committed consumer received the alert; "worker" is the worker\'s own append -> commit sample.',
+      '',
+      '| offered/s | achieved/s | pings | alerts | append->append p50 / p95 / p99 / max ms | append->visible p50 / p99 ms | worker append->commit p50 / p99 ms | drain s |',
+      '|---:|---:|---:|---:|---|---|---|---:|',
+    );
+    for (const l of r.latency) {
+      const a = l.appendToAppendMs;
+      out.push(
+        `| ${fmt(l.offeredRate)} | ${fmt(l.achievedRate)} | ${l.pings} | ${l.alerts} | ${fmt(a.p50)} / ${fmt(a.p95)} / ${fmt(a.p99)} / ${fmt(a.max)} | ${fmt(l.appendToVisibleMs.p50)} / ${fmt(l.appendToVisibleMs.p99)} | ${fmt(l.workerAppendToCommitMs.p50)} / ${fmt(l.workerAppendToCommitMs.p99)} | ${l.drainS} |`,
+      );
+    }
+    out.push('', '![latency](latency.svg)', '');
+    const at5k = r.latency.find((l) => l.offeredRate === 5_000);
+    if (at5k)
+      goals.push(
+        `| p99 append->alert <= 50 ms at 5k pings/s | ${fmt(at5k.appendToAppendMs.p99)} ms | ${mark(at5k.appendToAppendMs.p99 <= 50)} |`,
+      );
+  }
+  if (r.quality) {
+    const q = r.quality;
+    const rules = DEFAULT_MATCH_RULES;
+    out.push(
+      '## Detection quality against ground truth',
+      '',
+      `${q.subjects.toLocaleString('en-GB')} subjects, ${q.durationH} h, approach share ${q.approachShare}: ${q.pings.toLocaleString('en-GB')} pings (${q.fixes.toLocaleString('en-GB')} fixes). Fenceline = the pure engine (applyPing) over the simulated stream in upload order with default config; this is what the worker computes with exactly-once on (each ping applied once, per tag in order). Engine time: ${q.engineWallS.toFixed(1)} s (${fmt(q.pings / q.engineWallS)} pings/s).`,
+      '',
+      '| detector | true episodes | detected | recall | recall (>= 60 s) | ENTERED alerts | false alerts | false / subject-day | delay p50 / p95 s (event time) | delay p50 / p95 s (incl. upload) |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
+      scoreRow('Fenceline (defaults)', q.fenceline),
+      scoreRow('naive on-entry', q.naiveOnEntry),
+      scoreRow('naive every-fix', q.naiveEveryFix),
+      scoreRow('curfew: Fenceline INCLUSION_LEFT', q.curfew),
+      '',
+      `Alerts by type (Fenceline): ${Object.entries(q.alertsByType)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}. Ground truth: ${Object.entries(q.truthCounts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}.`,
+      '',
+      '**Matching rules.** A true episode is an interval the TRUE position spent inside an exclusion zone (exact segment/boundary crossings of the simulated path); episodes of one tag and zone less than ' +
+        `${rules.mergeGapMs / 1000} s apart are merged. An EXCLUSION_ENTERED alert for that tag and zone is a true detection when its ts lies in [entry - ${rules.earlyToleranceMs / 1000} s, exit + ${rules.lateWindowMs / 1000} s]; every other ENTERED alert is false. An episode is detected when at least one alert matches it; delay = earliest matching alert ts - true entry (event time), or the upload time of its triggering fix - true entry. Episodes starting in the last ${rules.censorMs / 60_000} minutes are censored (their fixes may not be uploaded yet). The naive baselines judge each fix's reported position alone (same geometry code): every-fix alerts on every fix inside, on-entry when a fix is inside and the previous one was not. Curfew breaches (true position outside the curfew zone during 19:00-07:00 Europe/London) are scored the same way against INCLUSION_LEFT.`,
+      '',
+      '![quality](quality.svg)',
+      '',
+    );
+    const f = q.fenceline;
+    goals.push(
+      `| recall of true entries 100% (default noise) | ${pct(f.recall)} (${f.detected}/${f.episodes}) | ${mark(f.recall >= 1)} |`,
+    );
+    const ratioEvery =
+      f.falseAlerts === 0 ? Number.POSITIVE_INFINITY : q.naiveEveryFix.falseAlerts / f.falseAlerts;
+    const ratioEntry =
+      f.falseAlerts === 0 ? Number.POSITIVE_INFINITY : q.naiveOnEntry.falseAlerts / f.falseAlerts;
+    goals.push(
+      `| false alerts >= 10x fewer than naive (every-fix) | ${f.falseAlerts} vs ${q.naiveEveryFix.falseAlerts} (${fmt(ratioEvery)}x) | ${mark(ratioEvery >= 10)} |`,
+    );
+    goals.push(
+      `| same, vs naive on-entry | ${f.falseAlerts} vs ${q.naiveOnEntry.falseAlerts} (${fmt(ratioEntry)}x) | ${mark(ratioEntry >= 10)} |`,
+    );
+  }
+  if (r.core) {
+    out.push(
+      '## Decision core, one core (bench/core.bench.ts)',
+      '',
+      'applyPing per fix (enrolment, candidate zones from the index, signed distance, state machine), 2 exclusion zones per subject spread over Great Britain, up to 10k active tags; per-fix time measured over groups of 64 fixes. "decode+engine" adds decodePing (JSON.parse + zod) of the raw bytes. Heap per zone includes the source Zone object, the compiled zone and the index.',
+      '',
+      coreMarkdown(r.core),
+      '',
+      '![core](core.svg)',
+      '',
+    );
+  }
+  if (goals.length > 0) head.push('## Goals', '', '| goal | measured | |', '|---|---|---|', ...goals, '');
+  return `${[...head, ...out].join('\n')}\n`;
+}

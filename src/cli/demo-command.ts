@@ -1,0 +1,212 @@
+/**
+ * `fenceline demo` (npm run demo): a broker (KAFKA_BROKERS, else the local one on 9092), a
+ * simulated fleet of 1,000 subjects published at an accelerated but realistic pace, one worker
+ * in-process, and every alert printed as it is committed: one line each, with ids, type and
+ * certainty but never coordinates or zone labels. Ctrl-C (or --duration-s) prints a summary:
+ * alerts by type and ping-to-alert latency percentiles.
+ *
+ * Each run uses its own topics (demo-<stamp>.*) so a second run is not judged against the first
+ * run's state; they are deleted at the end unless --keep-topics.
+ */
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
+import { benchTopics } from '../../bench/kafka-harness.js';
+import { summarise } from '../../bench/stats.js';
+import { type Alert, AlertSchema } from '../contract/index.js';
+import { createLogger, loadConfig } from '../ops/index.js';
+import { KafkaSink } from '../sim/kafka-sink.js';
+import { localDateOf, localToUtc } from '../sim/local-time.js';
+import { runSimulation } from '../sim/run-simulation.js';
+import { DEFAULT_SIM_OPTIONS, type SimOptions } from '../sim/sim-options.js';
+import { type BatchCommittedEvent, STREAM_EVENTS } from '../stream/events.js';
+import { acquireBrokers } from './bench-command.js';
+import type { Subcommand } from './main.js';
+import { type RunningWorker, startWorker } from './worker-command.js';
+
+const USAGE = `Usage: fenceline demo [options]
+
+  --subjects <n>      simulated subjects                       default 1000
+  --speed <x>         simulated seconds per wall second         default 60
+  --approach-share <f> share of subjects approaching a victim   default 0.05
+  --duration-s <s>    stop by itself after s seconds (default: run until Ctrl-C or the simulated day ends)
+  --seed <n>          default 1
+  --brokers <list>    default $KAFKA_BROKERS, else the local broker (started if needed)
+  --keep-broker       leave a local broker this command started running
+  --keep-topics       keep this run's demo-<stamp>.* topics`;
+
+/** The most recent 09:45 Europe/London at or before `now`: the day's approach trips come soon. */
+export function demoStart(now: number): number {
+  const today = localToUtc('Europe/London', localDateOf('Europe/London', now), 9 * 60 + 45);
+  return today <= now ? today : today - 24 * 3_600_000;
+}
+
+const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+
+/** One line per alert: what, who, which zone; never where (no coordinates, no labels). */
+export function alertLine(a: Alert, now: number): string {
+  const parts = [`${hhmm(now)}Z`, a.severity, a.type.padEnd(18), `subject ${a.subjectId}`, `tag ${a.tagId}`];
+  if (a.zoneId !== undefined) parts.push(`zone ${a.zoneId}`);
+  if (a.certainty !== undefined) parts.push(a.certainty);
+  if (a.late) parts.push('late');
+  parts.push(`(fix ${new Date(a.ts).toISOString().slice(0, 16)}Z)`);
+  return parts.join('  ');
+}
+
+export const demoCommand: Subcommand = {
+  summary: 'simulate 1,000 subjects through a local worker and print alerts live',
+  usage: USAGE,
+  async run(argv: string[]): Promise<number> {
+    let v: ReturnType<typeof parse>;
+    try {
+      v = parse(argv);
+    } catch (err) {
+      process.stderr.write(`fenceline demo: ${(err as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    const log = (s: string) => process.stderr.write(`${s}\n`);
+    const opts: SimOptions = {
+      ...DEFAULT_SIM_OPTIONS,
+      subjects: Number(v.subjects ?? 1000),
+      seed: Number(v.seed ?? 1),
+      approachShare: Number(v['approach-share'] ?? 0.05),
+      start: demoStart(Date.now()),
+      durationH: 24,
+    };
+    const speed = Number(v.speed ?? 60);
+    const durationS = v['duration-s'] !== undefined ? Number(v['duration-s']) : undefined;
+    if (
+      ![opts.subjects, opts.seed, speed].every(Number.isFinite) ||
+      (durationS !== undefined && !(durationS > 0))
+    ) {
+      process.stderr.write(`fenceline demo: invalid number\n\n${USAGE}\n`);
+      return 2;
+    }
+    const broker = await acquireBrokers(v.brokers, v['keep-broker'] === true, log);
+    const stamp = `demo-${Date.now().toString(36)}`;
+    const topics = benchTopics(stamp);
+    const kafka = new Kafka({
+      clientId: 'fenceline-demo',
+      brokers: broker.brokers,
+      logLevel: logLevel.NOTHING,
+    });
+    const admin = kafka.admin();
+    const alertsConsumer = kafka.consumer({ groupId: `${stamp}-console`, maxWaitTimeInMs: 50 });
+    const byType: Record<string, number> = {};
+    const latencyMs: number[] = [];
+    let worker: RunningWorker | undefined;
+    let stop = false;
+    const onSigint = () => {
+      stop = true;
+    };
+    process.on('SIGINT', onSigint);
+    const t0 = Date.now();
+    let published = 0;
+    try {
+      await admin.connect();
+      const sink = await KafkaSink.connect({ brokers: broker.brokers, topics, batchSize: 500 });
+      await alertsConsumer.connect();
+      // The alerts topic must exist before the console subscribes; the worker creates the rest.
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic: topics.alerts, numPartitions: 12 }],
+      });
+      await alertsConsumer.subscribe({ topic: topics.alerts, fromBeginning: true });
+      await alertsConsumer.run({
+        eachMessage: async ({ message }) => {
+          const parsed = AlertSchema.safeParse(JSON.parse(message.value?.toString() ?? 'null'));
+          if (!parsed.success) return;
+          byType[parsed.data.type] = (byType[parsed.data.type] ?? 0) + 1;
+          process.stdout.write(`${alertLine(parsed.data, Date.now())}\n`);
+        },
+      });
+      log(
+        `demo: ${opts.subjects} subjects from ${new Date(opts.start).toISOString()} at ${speed}x, topics ${stamp}.*`,
+      );
+      try {
+        const summary = await runSimulation(opts, sink, {
+          speed,
+          beforePings: async () => {
+            const config = loadConfig({
+              ...process.env,
+              KAFKA_BROKERS: broker.brokers.join(','),
+              FENCELINE_GROUP_ID: `${stamp}-worker`,
+              TOPIC_PINGS: topics.pings,
+              TOPIC_ZONES: topics.zones,
+              TOPIC_ENROLMENTS: topics.enrolments,
+              TOPIC_ALERTS: topics.alerts,
+              TOPIC_PINGS_DLQ: topics.pingsDlq,
+              TOPIC_STATE_CHANGELOG: topics.stateChangelog,
+              HTTP_PORT: process.env.HTTP_PORT ?? '0',
+              LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+            });
+            // Worker logs go to stderr: stdout carries only the alert lines.
+            const logger = createLogger({
+              level: config.logLevel,
+              name: 'demo-worker',
+              destination: pino.destination(2),
+            });
+            worker = await startWorker(config, { logger });
+            worker.events.on(STREAM_EVENTS.batchCommitted, (e: BatchCommittedEvent) => {
+              for (const s of e.alerts)
+                if (Number.isFinite(s.fromAppendS)) latencyMs.push(s.fromAppendS * 1000);
+            });
+            await worker.started;
+            log(
+              `demo: worker ready (metrics on http://127.0.0.1:${worker.httpPort}/metrics); publishing pings, Ctrl-C for the summary`,
+            );
+          },
+          shouldStop: () => stop || (durationS !== undefined && Date.now() - t0 >= durationS * 1000),
+        });
+        published = summary.pings;
+      } finally {
+        await sink.close();
+      }
+      // Give the worker a moment to commit what it has, and the console to print it.
+      await new Promise((r) => setTimeout(r, 1_500));
+    } finally {
+      process.off('SIGINT', onSigint);
+      await worker?.stop();
+      await alertsConsumer.disconnect().catch(() => undefined);
+      if (v['keep-topics'] !== true) {
+        const mine = (await admin.listTopics().catch(() => [] as string[])).filter((t) =>
+          t.startsWith(`${stamp}.`),
+        );
+        if (mine.length > 0) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+      }
+      await admin.disconnect().catch(() => undefined);
+      await broker.release();
+    }
+    const s = summarise(latencyMs);
+    const total = Object.values(byType).reduce((a, b) => a + b, 0);
+    const lines = [
+      '',
+      `demo summary: ${published} pings in ${((Date.now() - t0) / 1000).toFixed(0)} s, ${total} alerts`,
+      ...Object.entries(byType)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `  ${k.padEnd(20)} ${n}`),
+      s.n > 0
+        ? `  latency ping publish -> alert committed: p50 ${s.p50.toFixed(0)} ms, p95 ${s.p95.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms (n=${s.n})`
+        : '  latency: no alerts yet',
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  },
+};
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      subjects: { type: 'string' },
+      speed: { type: 'string' },
+      'approach-share': { type: 'string' },
+      'duration-s': { type: 'string' },
+      seed: { type: 'string' },
+      brokers: { type: 'string' },
+      'keep-broker': { type: 'boolean' },
+      'keep-topics': { type: 'boolean' },
+    },
+    strict: true,
+  }).values;
+}

@@ -166,7 +166,7 @@ function acceptFix(
     pruneEpisodes(track, ts);
     if (!isIdle(track)) tracks[w++] = track;
   }
-  tracks.length = w;
+  if (w !== tracks.length) tracks.length = w;
 
   state.lastTs = ts;
   rememberTs(state, ts);
@@ -191,17 +191,29 @@ function visitCandidate(zone: CompiledZone): void {
   stepZone(ctx, zone, null);
 }
 
+/**
+ * Has this fix ts been applied (or set aside as the suspect) already? Every applied ts is
+ * <= lastTs, so a newer fix only needs the suspect check: the common path reads no ring.
+ */
 function isRepeat(state: TagState, ts: number): boolean {
-  if (state.lastTs === ts || (state.suspect !== null && state.suspect.ts === ts)) return true;
+  if (state.suspect !== null && state.suspect.ts === ts) return true;
+  const lastTs = state.lastTs;
+  if (lastTs === null || ts > lastTs) return false;
+  if (ts === lastTs) return true;
   const recent = state.recentTs;
   for (let i = 0; i < recent.length; i++) if (recent[i] === ts) return true;
   return false;
 }
 
+/** Remember an applied ts: a ring of RECENT_TS_CAPACITY slots, overwritten in place when full. */
 function rememberTs(state: TagState, ts: number): void {
   const recent = state.recentTs;
-  recent.push(ts);
-  if (recent.length > RECENT_TS_CAPACITY) recent.shift();
+  if (recent.length < RECENT_TS_CAPACITY) {
+    recent.push(ts);
+  } else {
+    recent[state.recentNext] = ts;
+    state.recentNext = (state.recentNext + 1) % RECENT_TS_CAPACITY;
+  }
 }
 
 /** One ping's alerts in (ts, alertId) order: independent of R-tree visiting order. */

@@ -48,7 +48,7 @@ export function pruneEpisodes(track: ZoneTrack, latestTs: number): void {
     const ep = eps[i]!;
     if (ep[1] === null || ep[1] >= horizon) eps[w++] = ep;
   }
-  eps.length = w;
+  if (w !== eps.length) eps.length = w;
 }
 
 function pushBounded(track: ZoneTrack, ep: [number, number | null]): void {

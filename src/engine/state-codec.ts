@@ -31,6 +31,7 @@ export function decodeTagState(json: string): TagState {
     tagId: str(o.tagId, 'tagId'),
     lastTs: numOrNull(o.lastTs, 'lastTs'),
     recentTs: arr(o.recentTs, 'recentTs').map((t, i) => num(t, `recentTs.${i}`)),
+    recentNext: num(o.recentNext, 'recentNext'),
     lastFix: o.lastFix === null ? null : evidence(o.lastFix, 'lastFix'),
     suspect: o.suspect === null ? null : evidence(o.suspect, 'suspect'),
     zones: arr(o.zones, 'zones').map((z, i) => track(z, `zones.${i}`)),

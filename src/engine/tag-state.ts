@@ -51,8 +51,10 @@ export interface TagState {
   readonly tagId: string;
   /** Greatest applied (accepted, in-order) fix ts; null before the first. */
   lastTs: number | null;
-  /** Recently applied fix timestamps (in-order and late), oldest first, to recognise repeats. */
+  /** Recently applied fix timestamps (in-order and late), a ring, to recognise repeats. */
   recentTs: number[];
+  /** Ring slot the next ts overwrites once recentTs is full. */
+  recentNext: number;
   /** The last accepted in-order fix: the speed filter's reference (its ts equals lastTs). */
   lastFix: EvidenceFix | null;
   /** The latest fix set aside as a speed outlier, waiting for a later fix to agree with it. */
@@ -74,6 +76,7 @@ export function newTagState(tagId: string): TagState {
     tagId,
     lastTs: null,
     recentTs: [],
+    recentNext: 0,
     lastFix: null,
     suspect: null,
     zones: [],

@@ -26,6 +26,15 @@ describe('duplicates', () => {
     expect(h.alerts).toEqual([]);
   });
 
+  it('the ring remembers the last 16 applied ts: older repeats are judged as late fixes (outside: nothing)', () => {
+    const h = new Harness(zones);
+    for (let i = 0; i < 20; i++) h.fix(i * 60, 500 + i, { acc: 10 });
+    expect(h.fix(4 * 60, 504, { acc: 10 })).toBe('duplicate'); // 16th most recent
+    expect(h.fix(3 * 60, 503, { acc: 10 })).toBe('late'); // fell out of the ring
+    expect(h.fix(3 * 60, 503, { acc: 10 })).toBe('duplicate'); // and is remembered again
+    expect(h.alerts).toEqual([]);
+  });
+
   it('a repeated confirmed entry raises once', () => {
     const h = new Harness(zones);
     h.fix(0, 0, { acc: 10 });

@@ -43,11 +43,25 @@ function star(rnd: () => number, lon: number, lat: number, n: number, sizeM: num
 /** Collect garbage between measurements when run with --expose-gc (see the header). */
 const gc = (globalThis as { gc?: () => void }).gc;
 
-/** Run `body` over `reps` iterations, best of `rounds`, in ns per iteration. */
-function time(reps: number, rounds: number, body: (reps: number) => number): number {
-  let best = Number.POSITIVE_INFINITY;
+/**
+ * ns per iteration of `body(reps)`, best of `rounds`. `reps` is calibrated so one round takes
+ * ~250 ms: slow paths (the R-tree at 1M zones) finish, fast ones still average away timer noise.
+ */
+function time(rounds: number, body: (reps: number) => number): number {
   let sink = 0;
   gc?.();
+  let reps = 1000;
+  for (;;) {
+    const t0 = performance.now();
+    sink += body(reps);
+    const ms = performance.now() - t0;
+    if (ms >= 25) {
+      reps = Math.max(1000, Math.ceil((reps * 250) / ms));
+      break;
+    }
+    reps *= 4;
+  }
+  let best = Number.POSITIVE_INFINITY;
   for (let r = 0; r < rounds; r++) {
     const t0 = performance.now();
     sink += body(reps);
@@ -85,8 +99,7 @@ function benchSignedDistance(): void {
   }
   console.log('signedDistanceM (fixes within 1 km, best of 5)');
   for (const [name, z] of zones) {
-    const reps = z.coords.length > 100 ? 400_000 : 4_000_000;
-    const ns = time(reps, 5, (n) => {
+    const ns = time(5, (n) => {
       let acc = 0;
       for (let i = 0; i < n; i++) acc += signedDistanceM(z, lats[i & (POINTS - 1)]!, lons[i & (POINTS - 1)]!);
       return acc;
@@ -180,37 +193,49 @@ function benchIndex(count: number): void {
   console.log(
     `\n${count.toLocaleString('en-GB')} zones, ${subjects.toLocaleString('en-GB')} subjects (compile ${compileMs.toFixed(0)} ms)`,
   );
+  // The floor for any subject-keyed lookup: one Map.get per query over the same subjects.
+  const bySubject = new Map<string, CompiledZone>();
+  for (const z of zones) bySubject.set(z.subjectId, z);
+  const nsMap = time(3, (n) => {
+    let hits = 0;
+    for (let i = 0; i < n; i++) if (bySubject.get(qSubject[i & (Q - 1)]!) !== undefined) hits++;
+    return hits;
+  });
+  console.log(`  baseline Map.get           ${nsMap.toFixed(1).padStart(8)} ns   (one lookup by subjectId)`);
   for (const strategy of ['hybrid', 'rtree'] as const) {
     gc?.();
     t0 = performance.now();
     const index = ZoneIndex.build(zones, { strategy });
     const buildMs = performance.now() - t0;
     let visited = 0;
+    let queries = 0;
     const visit = (_z: CompiledZone) => {
       visited++;
     };
-    const reps = 1_000_000;
-    const ns = time(reps, 3, (n) => {
+    const ns = time(3, (n) => {
       for (let i = 0; i < n; i++) {
         const q = i & (Q - 1);
         index.forEachCandidate(qSubject[q]!, qLat[q]!, qLon[q]!, visit);
       }
+      queries += n;
       return visited;
     });
     console.log(
-      `  forEachCandidate ${strategy.padEnd(7)} ${ns.toFixed(1).padStart(8)} ns   (build ${buildMs.toFixed(0)} ms, ${(visited / (3 * reps)).toFixed(2)} visits/query)`,
+      `  forEachCandidate ${strategy.padEnd(7)} ${ns.toFixed(1).padStart(8)} ns   (build ${buildMs.toFixed(0)} ms, ${(visited / queries).toFixed(2)} visits/query)`,
     );
     if (strategy === 'rtree') {
       visited = 0;
-      const nsNear = time(reps, 3, (n) => {
+      queries = 0;
+      const nsNear = time(3, (n) => {
         for (let i = 0; i < n; i++) {
           const q = i & (Q - 1);
           index.forEachNear(qLat[q]!, qLon[q]!, visit);
         }
+        queries += n;
         return visited;
       });
       console.log(
-        `  forEachNear (any subject) ${nsNear.toFixed(1).padStart(8)} ns   (${(visited / (3 * reps)).toFixed(2)} visits/query)`,
+        `  forEachNear (any subject) ${nsNear.toFixed(1).padStart(8)} ns   (${(visited / queries).toFixed(2)} visits/query)`,
       );
       // Live edits: replace a zone in place (remove + insert in the R-tree).
       const upserts = 20_000;
@@ -258,7 +283,7 @@ function benchScanCrossover(background: number): void {
       const visit = () => {
         visited++;
       };
-      const ns = time(200_000, 3, (n) => {
+      const ns = time(3, (n) => {
         for (let i = 0; i < n; i++)
           index.forEachCandidate('big', qLat[i & (Q - 1)]!, qLon[i & (Q - 1)]!, visit);
         return visited;

@@ -20,8 +20,9 @@ import { ZONE_COMPILE_ERROR_CODES as CODES, ZoneCompileError } from './zone-comp
 
 /**
  * Circles this small (radius plus warning ring) use the flat-earth formula at the mid latitude,
- * which stays within 1 cm of haversine out to ~20 km at 70°N; larger ones use haversine so a
- * point 100 m from the edge of a 1000 km circle is still measured to the centimetre.
+ * which stays within 1 cm of haversine out to ~10 km from the centre at 70°N (measured: 8.6 mm);
+ * larger ones use haversine, so a point 100 m from the edge of a 1000 km circle is still measured
+ * to the centimetre.
  */
 export const FLAT_CIRCLE_LIMIT_M = 5_000;
 

@@ -112,11 +112,14 @@ export async function waitWithKeepAlive(
 ): Promise<void> {
   if (keepAlive === undefined) return done;
   let finished = false;
-  void done.then(() => {
+  // Both outcomes end the wait; the caller sees a rejection through its own await below.
+  const settle = () => {
     finished = true;
-  });
+  };
+  done.then(settle, settle);
   while (!finished) {
     await Promise.race([done, new Promise((r) => setTimeout(r, STREAM_TUNING.inBatchHeartbeatMs))]);
     if (!finished) await keepAlive().catch(() => undefined);
   }
+  return done;
 }

@@ -6,11 +6,17 @@
 import { Kafka, type LogEntry, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
 
+const LIMITED_RETRIES_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
 function bridge(logger: Logger) {
   return () =>
     ({ namespace, level, log }: LogEntry): void => {
       const { message, timestamp: _ts, logger: _l, ...rest } = log as LogEntry['log'] & { logger?: string };
       const fields = { kafkajs: namespace, ...rest };
+      // kafkajs warns on every idempotent producer with finite retries. Ours are finite on
+      // purpose (a send must fail so the partition can recover), and a producer that gave up is
+      // never reused: recovery builds a new one, so no sequence numbers can drift.
+      if (message === LIMITED_RETRIES_WARNING) return;
       switch (level) {
         case logLevel.ERROR:
           logger.error(fields, message);

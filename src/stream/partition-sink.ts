@@ -7,7 +7,7 @@
  * id is per partition. At-least-once (EXACTLY_ONCE=false): idempotent producer, then a plain
  * offset commit.
  */
-import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import { type Kafka, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
 import { chunkBySize } from './dlq-record.js';
 import { STREAM_TUNING, type StreamTopics } from './stream-config.js';
 
@@ -57,6 +57,8 @@ export function createTransactionalSink(ctx: SinkContext): PartitionSink {
     idempotent: true,
     maxInFlightRequests: 1,
     transactionTimeout: STREAM_TUNING.transactionTimeoutMs,
+    // murmur2, as Java clients use, so alerts for one subject land where any producer would put them.
+    createPartitioner: Partitioners.DefaultPartitioner,
   });
   return {
     async init() {
@@ -93,7 +95,11 @@ export function createTransactionalSink(ctx: SinkContext): PartitionSink {
 }
 
 export function createPlainSink(ctx: SinkContext): PartitionSink {
-  const producer: Producer = ctx.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer: Producer = ctx.kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   return {
     async init() {
       await producer.connect();

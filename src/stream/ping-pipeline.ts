@@ -70,13 +70,14 @@ export class PingPipeline {
     await c.connect();
     // A new group starts at the beginning: a monitoring system must not skip pings it never saw.
     await c.subscribe({ topic: config.topics.pings, fromBeginning: true });
+    // Set before run(): a batch can arrive before run() resolves, and must not be dropped.
+    this.running = true;
     await c.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.eachBatch(payload),
     });
-    this.running = true;
     const intervalMs = config.noSignalSweepIntervalS * 1000;
     this.sweepTimer = setInterval(() => this.sweepAll(), intervalMs);
     this.sweepTimer.unref();
@@ -142,6 +143,9 @@ export class PingPipeline {
       const committed = await this.committedOffsets(partitions);
       for (const t of created) t.reset(restored.get(t.partition), committed.get(t.partition) ?? 0n);
     })();
+    // Each task's queue observes `shared` only when its turn comes; until then a rejection would
+    // count as unhandled and kill the process. The tasks still see the failure through `ready`.
+    shared.catch(() => undefined);
     for (const t of created) {
       t.ready = t.queue.run(() => shared);
       t.ready.catch((err: Error) => {

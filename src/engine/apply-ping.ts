@@ -152,9 +152,15 @@ function acceptFix(
   for (let i = 0; i < tracked; i++) {
     const track = tracks[i]!;
     const zone = world.zones.get(track.zoneId);
-    if (zone === undefined || zone.subjectId !== subjectId)
-      forgetTrack(track); // deleted, or re-enrolled
-    else if (!zoneActiveAt(zone, ts)) deactivateTrack(track, ts);
+    if (zone === undefined || zone.subjectId !== subjectId) {
+      forgetTrack(track); // deleted, or the tag now belongs to another subject
+      continue;
+    }
+    if (zone.kind !== track.kind) {
+      forgetTrack(track);
+      track.kind = zone.kind;
+    }
+    if (!zoneActiveAt(zone, ts)) deactivateTrack(track, ts);
     else stepZone(ctx, zone, track);
   }
   // 2. Zones near the fix (and the subject's inclusion zones) not tracked yet.

@@ -59,7 +59,7 @@ function visitLate(zone: CompiledZone): void {
   let track = findTrack(state.zones, zone.zoneId);
   if (track !== null && episodeCovers(track, ctx.ts)) return;
   if (track === null) {
-    track = newTrack(zone.zoneId);
+    track = newTrack(zone);
     state.zones.push(track);
   }
   addClosedEpisode(track, ctx.ts, nextAppliedAfter(state, ctx.ts));

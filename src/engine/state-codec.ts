@@ -51,6 +51,8 @@ function track(raw: unknown, path: string): ZoneTrack {
   const o = obj(raw, path);
   return {
     zoneId: str(o.zoneId, `${path}.zoneId`),
+    kind:
+      o.kind === 'exclusion' || o.kind === 'inclusion' ? o.kind : bad(`${path}.kind`, 'exclusion|inclusion'),
     phase: o.phase === 'clear' || o.phase === 'violating' ? o.phase : bad(`${path}.phase`, 'clear|violating'),
     streak: arr(o.streak, `${path}.streak`).map((e, i) => evidence(e, `${path}.streak.${i}`)),
     streakFrom: num(o.streakFrom, `${path}.streakFrom`),

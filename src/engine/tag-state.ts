@@ -29,6 +29,8 @@ export type ZonePhase = 'clear' | 'violating';
 /** Per-zone progress; a tag keeps one only while something is in progress for that zone. */
 export interface ZoneTrack {
   zoneId: string;
+  /** The zone's kind when tracking began: a zone re-sent with the other kind starts afresh. */
+  kind: 'exclusion' | 'inclusion';
   phase: ZonePhase;
   /** Consecutive fixes on the side opposite to `phase` (violating side when clear, and back). */
   streak: EvidenceFix[];

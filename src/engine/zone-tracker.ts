@@ -32,9 +32,10 @@ const FLIP_ALERT = {
   violating: { exclusion: 'EXCLUSION_EXITED', inclusion: 'INCLUSION_RETURNED' },
 } as const;
 
-export function newTrack(zoneId: string): ZoneTrack {
+export function newTrack(zone: CompiledZone): ZoneTrack {
   return {
-    zoneId,
+    zoneId: zone.zoneId,
+    kind: zone.kind,
     phase: 'clear',
     streak: [],
     streakFrom: 0,
@@ -76,10 +77,13 @@ export function deactivateTrack(t: ZoneTrack, ts: number): void {
   t.beyond = 0;
 }
 
-/** Forget everything about a zone that was deleted or belongs to another subject now. */
+/**
+ * Forget everything about a zone that was deleted, belongs to another subject now, or changed
+ * kind (its phase would mean the opposite); no alert, as for any zone that stops applying.
+ */
 export function forgetTrack(t: ZoneTrack): void {
   deactivateTrack(t, 0);
-  t.episodes.length = 0;
+  if (t.episodes.length > 0) t.episodes.length = 0;
 }
 
 /** Evaluate one active zone at the fix in `ctx`. `track` is null when the tag has none for it. */
@@ -96,7 +100,7 @@ export function stepZone(ctx: FixContext, zone: CompiledZone, track: ZoneTrack |
       if (track !== null && track.streak.length > 0) track.streak.length = 0;
       break;
     case 'count': {
-      if (track === null) track = addTrack(ctx, zone.zoneId);
+      if (track === null) track = addTrack(ctx, zone);
       if (track.streak.length === 0) track.streakFrom = ctx.prevTs ?? ctx.ts;
       track.streak.push(fixEvidence(ctx));
       const confirmed = violatingSide
@@ -115,6 +119,13 @@ export function stepZone(ctx: FixContext, zone: CompiledZone, track: ZoneTrack |
     }
   }
   if (exclusion && zone.warningM > 0) stepApproach(ctx, zone, track, d);
+  else if (track !== null && (track.approached || track.approachStreak.length > 0)) clearApproach(track); // ring removed
+}
+
+function clearApproach(t: ZoneTrack): void {
+  t.approached = false;
+  if (t.approachStreak.length > 0) t.approachStreak.length = 0;
+  t.beyond = 0;
 }
 
 function flip(ctx: FixContext, zone: CompiledZone, track: ZoneTrack, d: number, confirmed: boolean): void {
@@ -174,7 +185,7 @@ function stepApproach(ctx: FixContext, zone: CompiledZone, track: ZoneTrack | nu
       if (track !== null && track.approachStreak.length > 0) track.approachStreak.length = 0;
       return;
     }
-    if (track === null) track = addTrack(ctx, zone.zoneId);
+    if (track === null) track = addTrack(ctx, zone);
     pushCapped(track.approachStreak, fixEvidence(ctx), ctx.config.confirmFixes);
     if (d <= 0) return; // inside: the violation machine decides
     const confirmed = d + acc <= w;
@@ -212,8 +223,8 @@ function stepApproach(ctx: FixContext, zone: CompiledZone, track: ZoneTrack | nu
   }
 }
 
-function addTrack(ctx: FixContext, zoneId: string): ZoneTrack {
-  const t = newTrack(zoneId);
+function addTrack(ctx: FixContext, zone: CompiledZone): ZoneTrack {
+  const t = newTrack(zone);
   ctx.state.zones.push(t);
   return t;
 }

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENGINE_CONFIG } from '../../src/engine/index.js';
+import { compileZone } from '../../src/geo/index.js';
 import { at, circle, Harness, sec } from './engine-fixtures.js';
 
 const zones = [circle('home', 100, { version: 3 })];
@@ -160,6 +161,36 @@ describe('exit and hysteresis', () => {
 });
 
 describe('zone changes', () => {
+  it('a new version of a zone keeps the phase; the EXITED reports the new version', () => {
+    const h = new Harness([circle('home', 100, { version: 1 })]);
+    h.fix(0, 0, { acc: 10 });
+    h.world.zones.upsert(compileZone(circle('home', 120, { version: 2 })));
+    h.fix(60, 50, { acc: 10 });
+    h.fix(120, 400, { acc: 10 });
+    expect(h.alerts.map((a) => [a.type, a.zoneVersion])).toEqual([
+      ['EXCLUSION_ENTERED', 1],
+      ['EXCLUSION_EXITED', 2],
+    ]);
+  });
+
+  it('a zone re-sent with the other kind starts afresh (no EXITED for a phase that now means the opposite)', () => {
+    const h = new Harness([circle('home', 100)]);
+    h.fix(0, 0, { acc: 10 });
+    h.world.zones.upsert(compileZone(circle('home', 100, { kind: 'inclusion' })));
+    h.fix(60, 0, { acc: 10 });
+    h.fix(120, 400, { acc: 10 });
+    expect(h.types()).toEqual(['EXCLUSION_ENTERED', 'INCLUSION_LEFT']);
+  });
+
+  it('a zone whose warning ring is removed drops the approach state', () => {
+    const h = new Harness([circle('home', 100, { warningM: 200 })]);
+    h.fix(0, 250, { acc: 10 });
+    expect(h.state.zones[0]!.approached).toBe(true);
+    h.world.zones.upsert(compileZone(circle('home', 100)));
+    h.fix(60, 250, { acc: 10 });
+    expect(h.state.zones).toEqual([]);
+  });
+
   it('a deleted zone loses its state silently', () => {
     const h = new Harness(zones);
     h.fix(0, 0, { acc: 10 });

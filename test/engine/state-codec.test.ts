@@ -132,6 +132,7 @@ describe('state codec', () => {
         zones: [
           {
             zoneId: 'z',
+            kind: 'exclusion',
             phase: 'inside',
             streak: [],
             streakFrom: 0,

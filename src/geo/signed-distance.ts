@@ -4,13 +4,18 @@
  *
  * One pass over every edge does both jobs with the fix at the origin: the even-odd crossing test
  * (per polygon, so overlapping MultiPolygon parts still read as a union) and the squared distance
- * to the edge. Both share one cross product, and the division is paid only when the closest
- * point falls inside an edge. No allocation: all state lives in locals and two module scalars.
+ * to the edge. Both use one cross product, and a division is paid only for a new nearest edge.
+ * Allocation-free: all state lives in locals (V8 may still box the returned double when the call
+ * is not inlined; measured ~1 byte a call of short-lived garbage).
+ *
+ * Cost is linear in vertices (bench: ~10 ns circle, ~110 ns 16 vertices, ~850 ns 200 vertices).
+ * Large polygons visited on every fix (inclusion zones are) would want an edge grid; not yet.
  *
  * Accuracy: x is rescaled to the fix's latitude before the pass (xScale), and the winning edge is
  * re-measured at the latitude midway to its closest point, so the result is the local flat-earth
- * distance between the fix and the nearest boundary point: within a few mm for points a few km
- * from the boundary, anywhere from 60°S to 70°N (see test/geo/signed-distance.property.test.ts).
+ * distance between the fix and the nearest boundary point: within 1.4 mm of a haversine reference
+ * for fixes up to 5 km from zones anywhere from 60°S to 70°N, and within 0.02% out to 30 km from a
+ * 200 km zone at 70°N (test/geo/signed-distance.property.test.ts).
  * Edges are straight in (lon, lat), as RFC 7946 and turf read them. The antimeridian is out of
  * scope: a zone must not cross ±180° longitude.
  */

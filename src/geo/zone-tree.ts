@@ -1,5 +1,5 @@
 /**
- * rbush over CompiledZone itself (no wrapper objects: one less pointer per candidate, and ~40 MB
+ * rbush over CompiledZone itself (no wrapper objects: one less pointer per candidate, and ~100 MB
  * less at 1M zones), plus an allocation-free point query. rbush's own search() allocates a result
  * array and a stack per call; this walks `tree.data` recursively instead (depth ~7 at 1M zones).
  */

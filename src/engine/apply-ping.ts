@@ -19,15 +19,15 @@ import type { CompiledZone } from '../geo/index.js';
 import { type EngineConfig, RECENT_TS_CAPACITY } from './config.js';
 import { applyStatus, hasStatus } from './device-status.js';
 import { subjectAt } from './enrolment-table.js';
-import { pruneEpisodes } from './episodes.js';
+import { episodesExpired } from './episodes.js';
 import { type FixContext, newFixContext } from './fix-context.js';
 import { applyLateFix } from './late-fix.js';
 import { consistentWith } from './motion-filter.js';
 import { restoreSignal } from './no-signal.js';
-import { newTagState, type TagState } from './tag-state.js';
+import { newTagState, type TagState, type ZoneTrack } from './tag-state.js';
 import type { World } from './world.js';
 import { zoneActiveAt } from './zone-activity.js';
-import { deactivateTrack, forgetTrack, isIdle, stepZone } from './zone-tracker.js';
+import { deactivateTrack, forgetTrack, isDormant, stepZone } from './zone-tracker.js';
 
 export type PingOutcome =
   | 'applied'
@@ -119,7 +119,10 @@ interface FixLike {
 }
 
 /** Scratch context for the accepted-fix path (the engine is synchronous; see fix-context.ts). */
-const ctx: FixContext = newFixContext({} as EngineConfig, newTagState(''), []);
+const NO_ALERTS: Alert[] = [];
+const ctx: FixContext = newFixContext({} as EngineConfig, newTagState(''), NO_ALERTS);
+/** stepped[i] = 1 when state.zones[i] was stepped in step 1 of the current fix (scratch). */
+let stepped = new Uint8Array(16);
 
 function acceptFix(
   world: World,
@@ -145,12 +148,19 @@ function acceptFix(
   ctx.out = out;
   ctx.evidence = null;
 
-  // 1. Zones with something in progress, wherever the fix is.
+  // 1. Zones with something in progress, wherever the fix is. Dormant tracks (only episodes
+  //    left) wait for step 2, like untracked zones.
   const tracks = state.zones;
   const tracked = tracks.length;
   ctx.trackedCount = tracked;
+  if (stepped.length < tracked) stepped = new Uint8Array(Math.max(tracked, stepped.length * 2));
   for (let i = 0; i < tracked; i++) {
     const track = tracks[i]!;
+    if (isDormant(track)) {
+      stepped[i] = 0;
+      continue;
+    }
+    stepped[i] = 1;
     const zone = world.zones.get(track.zoneId);
     if (zone === undefined || zone.subjectId !== subjectId) {
       forgetTrack(track); // deleted, or the tag now belongs to another subject
@@ -163,14 +173,13 @@ function acceptFix(
     if (!zoneActiveAt(zone, ts)) deactivateTrack(track, ts);
     else stepZone(ctx, zone, track);
   }
-  // 2. Zones near the fix (and the subject's inclusion zones) not tracked yet.
+  // 2. Zones near the fix (and the subject's inclusion zones) not stepped in 1.
   world.zones.forEachCandidate(subjectId, fix.lat, fix.lon, visitCandidate);
-  // 3. Drop tracks with nothing left in progress, keeping the order of the rest.
+  // 3. Drop dormant tracks whose episodes are gone or expired, keeping the order of the rest.
   let w = 0;
   for (let i = 0; i < tracks.length; i++) {
     const track = tracks[i]!;
-    pruneEpisodes(track, ts);
-    if (!isIdle(track)) tracks[w++] = track;
+    if (!isDormant(track) || !episodesExpired(track, ts)) tracks[w++] = track;
   }
   if (w !== tracks.length) tracks.length = w;
 
@@ -187,14 +196,25 @@ function acceptFix(
   }
   state.lastFixArrivedAt = arrivedAt;
   restoreSignal(state, subjectId, emittedAt, out);
-  ctx.out = [];
+  ctx.out = NO_ALERTS; // don't keep the caller's array alive
 }
 
 function visitCandidate(zone: CompiledZone): void {
   const tracks = ctx.state.zones;
-  for (let i = 0; i < ctx.trackedCount; i++) if (tracks[i]!.zoneId === zone.zoneId) return;
+  let track: ZoneTrack | null = null;
+  for (let i = 0; i < ctx.trackedCount; i++) {
+    if (tracks[i]!.zoneId === zone.zoneId) {
+      if (stepped[i] === 1) return;
+      track = tracks[i]!;
+      break;
+    }
+  }
+  if (track !== null && track.kind !== zone.kind) {
+    forgetTrack(track);
+    track.kind = zone.kind;
+  }
   if (!zoneActiveAt(zone, ctx.ts)) return;
-  stepZone(ctx, zone, null);
+  stepZone(ctx, zone, track);
 }
 
 /**

@@ -19,7 +19,8 @@ import { newTagState, type TagState, type ZoneTrack } from './tag-state.js';
 import { zoneActiveAt } from './zone-activity.js';
 import { newTrack } from './zone-tracker.js';
 
-const ctx: FixContext = newFixContext({} as EngineConfig, newTagState(''), []);
+const NO_ALERTS: Alert[] = [];
+const ctx: FixContext = newFixContext({} as EngineConfig, newTagState(''), NO_ALERTS);
 
 export function applyLateFix(
   zones: ZoneIndex,
@@ -46,7 +47,7 @@ export function applyLateFix(
   ctx.evidence = null;
   ctx.trackedCount = state.zones.length;
   zones.forEachCandidate(subjectId, lat, lon, visitLate);
-  ctx.out = [];
+  ctx.out = NO_ALERTS;
 }
 
 function visitLate(zone: CompiledZone): void {
@@ -62,7 +63,7 @@ function visitLate(zone: CompiledZone): void {
     track = newTrack(zone);
     state.zones.push(track);
   }
-  addClosedEpisode(track, ctx.ts, nextAppliedAfter(state, ctx.ts));
+  addClosedEpisode(track, ctx.ts, nextAppliedAfter(state, ctx.ts), state.lastTs ?? ctx.ts);
   const fix = fixEvidence(ctx);
   ctx.out.push(
     zoneAlert(

@@ -63,6 +63,7 @@ function track(raw: unknown, path: string): ZoneTrack {
     ),
     beyond: num(o.beyond, `${path}.beyond`),
     episodes: arr(o.episodes, `${path}.episodes`).map((e, i) => episode(e, `${path}.episodes.${i}`)),
+    episodesEnd: numOrNull(o.episodesEnd, `${path}.episodesEnd`),
   };
 }
 

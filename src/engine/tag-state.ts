@@ -45,6 +45,8 @@ export interface ZoneTrack {
   /** While approached: consecutive fixes beyond the ring (d > warningM). */
   beyond: number;
   episodes: Episode[];
+  /** Latest end of a closed episode (null: none yet); the track expires with it. */
+  episodesEnd: number | null;
 }
 
 export interface TagState {

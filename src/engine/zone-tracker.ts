@@ -44,18 +44,21 @@ export function newTrack(zone: CompiledZone): ZoneTrack {
     approachStreak: [],
     beyond: 0,
     episodes: [],
+    episodesEnd: null,
   };
 }
 
-/** Nothing in progress and nothing remembered: the track can be dropped. */
-export function isIdle(t: ZoneTrack): boolean {
+/**
+ * Nothing in progress (at most episodes remembered for late fixes): the zone behaves exactly as
+ * an untracked one, so it is stepped only when it is a candidate for the fix, not on every fix.
+ */
+export function isDormant(t: ZoneTrack): boolean {
   return (
     t.phase === 'clear' &&
     t.streak.length === 0 &&
     !t.approached &&
     t.approachStreak.length === 0 &&
-    t.beyond === 0 &&
-    t.episodes.length === 0
+    t.beyond === 0
   );
 }
 
@@ -84,6 +87,7 @@ export function deactivateTrack(t: ZoneTrack, ts: number): void {
 export function forgetTrack(t: ZoneTrack): void {
   deactivateTrack(t, 0);
   if (t.episodes.length > 0) t.episodes.length = 0;
+  t.episodesEnd = null;
 }
 
 /** Evaluate one active zone at the fix in `ctx`. `track` is null when the tag has none for it. */
@@ -138,7 +142,7 @@ function flip(ctx: FixContext, zone: CompiledZone, track: ZoneTrack, d: number, 
     breachId = zoneBreachId(ctx.state.tagId, zone.zoneId, ctx.ts);
     track.phase = 'violating';
     track.breachId = breachId;
-    openEpisode(track, track.streakFrom);
+    openEpisode(track, track.streakFrom, ctx.ts);
   } else {
     breachId = track.breachId ?? zoneBreachId(ctx.state.tagId, zone.zoneId, ctx.ts);
     track.phase = 'clear';

@@ -115,6 +115,38 @@ describe('late fixes', () => {
     ]);
   });
 
+  it('episodes are kept 24 h past their end for late fixes, then the zone is forgotten', () => {
+    const h = new Harness(zones);
+    h.fix(0, 0, { acc: 10 });
+    h.fix(60, 500, { acc: 10 });
+    h.fix(3600, 20_000, { acc: 10 });
+    expect(h.state.zones.map((z) => [z.zoneId, z.phase, z.episodes])).toEqual([
+      ['home', 'clear', [[sec(0), sec(60)]]],
+    ]);
+    h.fix(60 + 24 * 3600, 20_000, { acc: 10 });
+    expect(h.state.zones).toHaveLength(1);
+    h.fix(61 + 24 * 3600, 20_000, { acc: 10 });
+    expect(h.state.zones).toEqual([]);
+    expect(h.types()).toEqual(['EXCLUSION_ENTERED', 'EXCLUSION_EXITED']);
+  });
+
+  it('a remembered (dormant) zone is judged like any other when the tag comes back', () => {
+    const h = new Harness(zones);
+    h.fix(0, 0, { acc: 10 });
+    h.fix(60, 500, { acc: 10 });
+    h.fix(120, 95, { acc: 25 });
+    h.fix(180, 95, { acc: 25 });
+    h.fix(240, 500, { acc: 10 });
+    h.fix(30, 0, { acc: 10 }); // late, covered by the first episode
+    h.fix(150, 0, { acc: 10 }); // late, covered by the second (from the last clear fix at 60)
+    expect(h.alerts.map((a) => [a.type, a.certainty, a.ts])).toEqual([
+      ['EXCLUSION_ENTERED', 'confirmed', sec(0)],
+      ['EXCLUSION_EXITED', 'confirmed', sec(60)],
+      ['EXCLUSION_ENTERED', 'possible', sec(180)],
+      ['EXCLUSION_EXITED', 'confirmed', sec(240)],
+    ]);
+  });
+
   it('a late inclusion breach raises a late LEFT', () => {
     const h = new Harness([circle('home', 100, { kind: 'inclusion' })]);
     h.fix(0, 0, { acc: 10 });

@@ -26,7 +26,11 @@ export type Episode = [from: number, to: number | null];
 
 export type ZonePhase = 'clear' | 'violating';
 
-/** Per-zone progress; a tag keeps one only while something is in progress for that zone. */
+/**
+ * Per-zone progress. A tag keeps one only while something is in progress for that zone (a
+ * streak, a violation, an approach) or, "dormant", while it remembers episodes for late fixes
+ * (at most EPISODE_RETENTION_MS past the last one), so the state stays small.
+ */
 export interface ZoneTrack {
   zoneId: string;
   /** The zone's kind when tracking began: a zone re-sent with the other kind starts afresh. */

@@ -13,6 +13,7 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { decodeTagState, type TagState } from '../engine/index.js';
 import { EndOffsetTracker } from './end-offsets.js';
+import { withRetry } from './retry.js';
 import { STREAM_TUNING } from './stream-config.js';
 
 export interface RestoreResult {
@@ -46,7 +47,7 @@ export async function restoreChangelog(opts: RestoreOptions): Promise<RestoreRes
   let all: number[];
   try {
     tracker = await EndOffsetTracker.snapshot(admin, topic, partitions);
-    all = (await admin.fetchTopicOffsets(topic)).map((o) => o.partition);
+    all = (await withRetry(() => admin.fetchTopicOffsets(topic))).map((o) => o.partition);
   } finally {
     await admin.disconnect();
   }

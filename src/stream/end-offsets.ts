@@ -9,6 +9,7 @@
  * reaches the end offset taken at start (or the partition was empty to begin with).
  */
 import type { Admin, Consumer } from 'kafkajs';
+import { withRetry } from './retry.js';
 
 export class EndOffsetTracker {
   private readonly pending = new Map<number, bigint>();
@@ -32,7 +33,7 @@ export class EndOffsetTracker {
     topic: string,
     partitions?: readonly number[],
   ): Promise<EndOffsetTracker> {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await withRetry(() => admin.fetchTopicOffsets(topic));
     const ends = new Map<number, bigint>();
     for (const o of offsets) {
       if (partitions !== undefined && !partitions.includes(o.partition)) continue;

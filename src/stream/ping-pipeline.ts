@@ -12,6 +12,7 @@ import { restoreChangelog, waitWithKeepAlive } from './changelog-restore.js';
 import { STREAM_EVENTS, type StreamEvents } from './events.js';
 import { createPlainSink, createTransactionalSink, type PartitionSink } from './partition-sink.js';
 import { PartitionTask, StreamRetriableError } from './partition-task.js';
+import { withRetry } from './retry.js';
 import { STREAM_TUNING, type StreamConfig } from './stream-config.js';
 
 export interface PingPipelineOptions {
@@ -184,10 +185,12 @@ export class PingPipeline {
   /** The group's committed positions, read after fencing; the earliest offset where none is committed. */
   private async committedOffsets(partitions: number[]): Promise<Map<number, bigint>> {
     const topic = this.opts.config.topics.pings;
-    const [committed, bounds] = await Promise.all([
-      this.admin.fetchOffsets({ groupId: this.opts.config.kafka.groupId, topics: [topic] }),
-      this.admin.fetchTopicOffsets(topic),
-    ]);
+    const [committed, bounds] = await withRetry(() =>
+      Promise.all([
+        this.admin.fetchOffsets({ groupId: this.opts.config.kafka.groupId, topics: [topic] }),
+        this.admin.fetchTopicOffsets(topic),
+      ]),
+    );
     const out = new Map<number, bigint>();
     for (const p of partitions) {
       const c = committed[0]?.partitions.find((x) => x.partition === p)?.offset;

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { StreamEvents } from './events.js';
 import { createKafka } from './kafka-client.js';
 import { PingPipeline } from './ping-pipeline.js';
+import { withRetry } from './retry.js';
 import type { StreamConfig } from './stream-config.js';
 import { ensureTopics } from './topic-setup.js';
 import { createWorldTables, type WorldTables } from './world-tables.js';
@@ -60,7 +61,7 @@ export class StreamWorker {
 
   async start(): Promise<void> {
     this.phase = 'topics';
-    const partitions = await ensureTopics(this.kafka, this.config, this.log);
+    const partitions = await withRetry(() => ensureTopics(this.kafka, this.config, this.log));
     if (this.isStopping()) return;
     this.phase = 'tables';
     this.tables = createWorldTables(this.kafka, this.config, this.log, this.events);

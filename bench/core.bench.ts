@@ -237,6 +237,28 @@ export function coreMarkdown(results: readonly CoreResult[]): string {
   return lines.join('\n');
 }
 
+/**
+ * Each case runs in its own process: a clean heap (so heap per zone is not skewed by the last
+ * case's garbage) and a JIT that has not been trained on another zone count.
+ */
+function runCaseInChild(n: number, shape: CoreShape): CoreResult {
+  const r = spawnSync(
+    process.execPath,
+    [
+      ...process.execArgv,
+      '--expose-gc',
+      '--max-old-space-size=8192',
+      process.argv[1]!,
+      '--case',
+      String(n),
+      shape,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  if (r.status !== 0) throw new Error(`core case ${n} ${shape} failed (exit ${r.status})`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as CoreResult;
+}
+
 export function runCoreBench(
   sizes: readonly number[],
   log: (s: string) => void = console.error,
@@ -245,7 +267,7 @@ export function runCoreBench(
   for (const n of sizes) {
     for (const shape of ['circle', 'polygon'] as const) {
       log(`core: ${n} ${shape} zones...`);
-      const r = runCoreCase(n, shape);
+      const r = runCaseInChild(n, shape);
       log(
         `core: ${n} ${shape}: ${r.fixesPerS} fixes/s, p50 ${r.p50Us} µs, p99 ${r.p99Us} µs, build ${r.buildS} s, ${r.heapBytesPerZone} B/zone`,
       );
@@ -263,6 +285,12 @@ export function needsRespawn(): boolean {
 }
 
 async function main(argv: string[]): Promise<void> {
+  const caseIdx = argv.indexOf('--case');
+  if (caseIdx >= 0) {
+    const shape = argv[caseIdx + 2] === 'polygon' ? 'polygon' : 'circle';
+    process.stdout.write(`${JSON.stringify(runCoreCase(Number(argv[caseIdx + 1]), shape))}\n`);
+    return;
+  }
   if (needsRespawn()) {
     const r = spawnSync(
       process.execPath,

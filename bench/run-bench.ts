@@ -34,6 +34,8 @@ export interface BenchOptions {
 
 export interface BenchResults {
   startedAt: string;
+  /** When each part was last measured: `--only` re-runs some parts and keeps the others. */
+  measuredAt: Partial<Record<BenchPart, string>>;
   quick: boolean;
   machine: { node: string; cpus: number; cpuModel: string; memGiB: number };
   core?: CoreResult[];
@@ -64,7 +66,16 @@ function runCoreChild(sizes: readonly number[], outDir: string, log: (s: string)
 export async function runBench(o: BenchOptions): Promise<BenchResults> {
   mkdirSync(o.outDir, { recursive: true });
   const cpu = cpus();
+  const file = join(o.outDir, 'bench.json');
+  // With --only, keep the other parts' last results (same quick-ness) so summary.md stays whole.
+  const previous =
+    o.parts.length < BENCH_PARTS.length && existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<BenchResults>)
+      : undefined;
+  const keep = previous && previous.quick === o.quick ? previous : {};
   const res: BenchResults = {
+    ...keep,
+    measuredAt: { ...(keep.measuredAt ?? {}) },
     startedAt: new Date().toISOString(),
     quick: o.quick,
     machine: {
@@ -74,9 +85,13 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       memGiB: Math.round(totalmem() / 2 ** 30),
     },
   };
-  const save = () => writeFileSync(join(o.outDir, 'bench.json'), `${JSON.stringify(res, null, 2)}\n`);
+  const stamp = (part: BenchPart) => {
+    res.measuredAt[part] = new Date().toISOString();
+  };
+  const save = () => writeFileSync(file, `${JSON.stringify(res, null, 2)}\n`);
   if (o.parts.includes('core')) {
     res.core = runCoreChild(o.quick ? CORE_SIZES.quick : CORE_SIZES.full, o.outDir, o.log);
+    stamp('core');
     save();
   }
   if (o.parts.includes('quality')) {
@@ -86,12 +101,14 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       { ...DEFAULT_SIM_OPTIONS, seed: o.seed, subjects, durationH: 24 },
       o.log,
     );
+    stamp('quality');
     save();
   }
   const needsKafka = o.parts.includes('throughput') || o.parts.includes('latency');
   if (needsKafka && !o.brokers) throw new Error('throughput and latency need a broker');
   if (o.parts.includes('throughput')) {
     res.throughput = await runThroughput(o.brokers!, o.quick ? 100_000 : 1_000_000, o.log, o.seed);
+    stamp('throughput');
     save();
   }
   if (o.parts.includes('latency')) {
@@ -101,6 +118,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       o.quick ? 10 : 30,
       o.log,
     );
+    stamp('latency');
     save();
   }
   writeCharts(res, o.outDir);

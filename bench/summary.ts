@@ -16,7 +16,11 @@ export function renderSummary(r: BenchResults): string {
   const head: string[] = [
     `# Fenceline benchmarks${r.quick ? ' (quick)' : ''}`,
     '',
-    `Run ${r.startedAt} on Node ${r.machine.node}, ${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.machine.memGiB} GiB. Seeded: the same command gives the same inputs.`,
+    `Measured ${Object.entries(r.measuredAt ?? {})
+      .map(([part, at]) => `${part} ${at}`)
+      .join(
+        ', ',
+      )} on Node ${r.machine.node}, ${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.machine.memGiB} GiB. Seeded: the same command gives the same inputs.`,
     '',
   ];
   const out: string[] = [];

@@ -5,6 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
 import { startWorker } from '../src/cli/worker-command.js';
 import { decodePing, type TopicNames } from '../src/contract/index.js';
 import { createLogger, loadConfig, type WorkerConfig } from '../src/ops/index.js';
@@ -141,7 +142,7 @@ export async function timeWorker(
   let processed = 0;
   let firstBatchSize = 0;
   const worker = await startWorker(config, {
-    logger: createLogger({ level: 'error', name: 'bench-worker' }),
+    logger: createLogger({ level: 'fatal', name: 'bench-worker', destination: pino.destination(2) }),
   });
   try {
     await new Promise<void>((resolve, reject) => {

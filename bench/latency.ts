@@ -10,6 +10,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer } from 'kafkajs';
+import pino from 'pino';
 import { startWorker } from '../src/cli/worker-command.js';
 import { createLogger } from '../src/ops/index.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from '../src/sim/sim-options.js';
@@ -120,7 +121,7 @@ export async function runLatencyAt(
       rate,
       beforePings: async () => {
         worker = await startWorker(benchWorkerConfig(brokers, topics, `${prefix}-worker`, true), {
-          logger: createLogger({ level: 'error', name: 'bench-worker' }),
+          logger: createLogger({ level: 'fatal', name: 'bench-worker', destination: pino.destination(2) }),
         });
         worker.events.on(STREAM_EVENTS.batchCommitted, (e: BatchCommittedEvent) => {
           for (const v of Object.values(e.outcomes)) processed += v;

@@ -100,6 +100,9 @@ export function renderSummary(r: BenchResults): string {
     goals.push(
       `| recall of true entries 100% (default noise) | ${pct(f.recall)} (${f.detected}/${f.episodes}) | ${mark(f.recall >= 1)} |`,
     );
+    goals.push(
+      `| same, entries lasting >= 60 s | ${pct(f.recallLong)} (of ${f.episodesLong}) | ${mark(f.recallLong >= 1)} |`,
+    );
     const ratioEvery =
       f.falseAlerts === 0 ? Number.POSITIVE_INFINITY : q.naiveEveryFix.falseAlerts / f.falseAlerts;
     const ratioEntry =

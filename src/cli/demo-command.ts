@@ -33,7 +33,9 @@ const USAGE = `Usage: fenceline demo [options]
   --seed <n>          default 1
   --brokers <list>    default $KAFKA_BROKERS, else the local broker (started if needed)
   --keep-broker       leave a local broker this command started running
-  --keep-topics       keep this run's demo-<stamp>.* topics`;
+  --keep-topics       keep this run's demo-<stamp>.* topics
+
+Alerts go to stdout; worker logs to stderr at LOG_LEVEL (default fatal, i.e. quiet).`;
 
 /** The most recent 09:45 Europe/London at or before `now`: the day's approach trips come soon. */
 export function demoStart(now: number): number {
@@ -138,7 +140,7 @@ export const demoCommand: Subcommand = {
               TOPIC_PINGS_DLQ: topics.pingsDlq,
               TOPIC_STATE_CHANGELOG: topics.stateChangelog,
               HTTP_PORT: process.env.HTTP_PORT ?? '0',
-              LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+              LOG_LEVEL: process.env.LOG_LEVEL ?? 'fatal',
             });
             // Worker logs go to stderr: stdout carries only the alert lines.
             const logger = createLogger({

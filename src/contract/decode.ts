@@ -19,11 +19,22 @@ export function describeZodError(error: z.ZodError): string {
     .join('; ');
 }
 
+/**
+ * V8's JSON.parse messages quote the input ("Unexpected token 'x', \"xyz...\" is not valid JSON"),
+ * and a malformed zone's input is a victim's address. Keep only the position, never the text.
+ */
+function describeJsonError(err: Error): string {
+  const position = /at position (\d+)/.exec(err.message);
+  if (position) return `syntax error at position ${position[1]}`;
+  if (/end of JSON input/.test(err.message)) return 'unexpected end of input';
+  return 'syntax error';
+}
+
 function parseJson(bytes: Buffer | string): Decoded<unknown> {
   try {
     return { ok: true, value: JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8')) };
   } catch (err) {
-    return { ok: false, error: `not JSON: ${(err as Error).message}` };
+    return { ok: false, error: `not JSON: ${describeJsonError(err as Error)}` };
   }
 }
 
@@ -34,7 +45,9 @@ function decodeWith<T>(schema: z.ZodType<T>, bytes: Buffer | string): Decoded<T>
     return { ok: false, error: 'not a JSON object' };
   }
   const parsed = schema.safeParse(json.value);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: describeZodError(parsed.error) };
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, error: describeZodError(parsed.error) };
 }
 
 /**
@@ -62,7 +75,9 @@ export function decodePing(
 }
 
 /** A compacted-table record: a value, or a tombstone (null) that deletes the key. */
-export type TableRecord<T> = { ok: true; key: string; value: T | null } | { ok: false; key: string; error: string };
+export type TableRecord<T> =
+  | { ok: true; key: string; value: T | null }
+  | { ok: false; key: string; error: string };
 
 function decodeTableRecord<T extends object>(
   schema: z.ZodType<T>,
@@ -70,7 +85,8 @@ function decodeTableRecord<T extends object>(
   key: Buffer | string | null | undefined,
   value: Buffer | string | null | undefined,
 ): TableRecord<T> {
-  const keyText = key === null || key === undefined ? '' : typeof key === 'string' ? key : key.toString('utf8');
+  const keyText =
+    key === null || key === undefined ? '' : typeof key === 'string' ? key : key.toString('utf8');
   if (keyText === '') return { ok: false, key: keyText, error: 'key: missing' };
   if (value === null || value === undefined) return { ok: true, key: keyText, value: null };
   const decoded = decodeWith(schema, value);
@@ -81,7 +97,10 @@ function decodeTableRecord<T extends object>(
   return { ok: true, key: keyText, value: decoded.value };
 }
 
-export function decodeZoneRecord(key: Buffer | string | null | undefined, value: Buffer | string | null | undefined) {
+export function decodeZoneRecord(
+  key: Buffer | string | null | undefined,
+  value: Buffer | string | null | undefined,
+) {
   return decodeTableRecord<Zone>(ZoneSchema, 'zoneId', key, value);
 }
 

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { EpochMs, ExternalId, Latitude, Longitude, Severity, validityIsOrdered, validityShape } from './primitives.js';
+import {
+  ExternalId,
+  Latitude,
+  Longitude,
+  Severity,
+  validityIsOrdered,
+  validityShape,
+} from './primitives.js';
 
 /** RFC 7946 position: [lon, lat] with an optional altitude that we ignore. */
 const Position = z
@@ -7,8 +14,10 @@ const Position = z
   .min(2)
   .max(3)
   .superRefine((p, ctx) => {
-    if (!Longitude.safeParse(p[0]).success) ctx.addIssue({ code: 'custom', path: [0], message: 'longitude must be -180..180' });
-    if (!Latitude.safeParse(p[1]).success) ctx.addIssue({ code: 'custom', path: [1], message: 'latitude must be -90..90' });
+    if (!Longitude.safeParse(p[0]).success)
+      ctx.addIssue({ code: 'custom', path: [0], message: 'longitude must be -180..180' });
+    if (!Latitude.safeParse(p[1]).success)
+      ctx.addIssue({ code: 'custom', path: [1], message: 'latitude must be -90..90' });
   });
 
 const LinearRing = z
@@ -27,14 +36,20 @@ export const MultiPolygonGeometry = z.object({
   coordinates: z.array(PolygonCoordinates).min(1, { message: 'a MultiPolygon needs at least one polygon' }),
 });
 
-export const ZoneGeometry = z.discriminatedUnion('type', [PointGeometry, PolygonGeometry, MultiPolygonGeometry]);
+export const ZoneGeometry = z.discriminatedUnion('type', [
+  PointGeometry,
+  PolygonGeometry,
+  MultiPolygonGeometry,
+]);
 export type ZoneGeometry = z.infer<typeof ZoneGeometry>;
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export const Weekday = z.enum(WEEKDAYS);
 export type Weekday = z.infer<typeof Weekday>;
 
-const HourMinute = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be "HH:MM", 00:00 to 23:59' });
+const HourMinute = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be "HH:MM", 00:00 to 23:59' });
 
 /** True when the runtime's ICU knows this IANA zone name. */
 export function isKnownTimeZone(tz: string): boolean {
@@ -78,7 +93,11 @@ export const ZoneSchema = z
       ctx.addIssue({ code: 'custom', path: ['radiusM'], message: 'required when geometry is a Point' });
     }
     if (zone.kind === 'inclusion' && zone.warningM !== undefined && zone.warningM > 0) {
-      ctx.addIssue({ code: 'custom', path: ['warningM'], message: 'only exclusion zones have a warning ring' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['warningM'],
+        message: 'only exclusion zones have a warning ring',
+      });
     }
     if (!validityIsOrdered(zone)) {
       ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'must be later than validFrom' });
@@ -90,4 +109,3 @@ export type Zone = z.infer<typeof ZoneSchema>;
 export function defaultSeverity(zone: Pick<Zone, 'kind' | 'severity'>) {
   return zone.severity ?? (zone.kind === 'exclusion' ? 'P1' : 'P2');
 }
-

@@ -15,10 +15,8 @@ function insideZone(zone: Zone, lat: number, lon: number): boolean {
   const g = zone.geometry;
   if (g.type === 'Point')
     return turf.distance(pt, turf.point(g.coordinates), { units: 'meters' }) <= zone.radiusM!;
-  return turf.booleanPointInPolygon(
-    pt,
-    g.type === 'Polygon' ? turf.polygon(g.coordinates) : turf.multiPolygon(g.coordinates),
-  );
+  // booleanPointInPolygon accepts a bare Polygon or MultiPolygon geometry.
+  return turf.booleanPointInPolygon(pt, g);
 }
 
 function curfewActive(t: number): boolean {

@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import {
-  ExternalId,
-  Latitude,
-  Longitude,
-  Severity,
-  validityIsOrdered,
-  validityShape,
-} from './primitives.js';
+import { ExternalId, Latitude, Longitude, Severity, validityIsOrdered, validityShape } from './primitives.js';
 
 /** RFC 7946 position: [lon, lat] with an optional altitude that we ignore. */
 const Position = z

@@ -115,6 +115,8 @@ export function benchWorkerConfig(
     HTTP_PORT: '0',
     LOG_LEVEL: 'error',
     FENCELINE_INSTANCE_ID: group,
+    // Let a run compare worker tunings without code changes (unset = the worker's default).
+    PARTITIONS_CONSUMED_CONCURRENTLY: process.env.PARTITIONS_CONSUMED_CONCURRENTLY,
   });
 }
 

@@ -117,7 +117,11 @@ export const ENV_VARS: Readonly<Record<EnvVarName, EnvVarDoc>> = {
   EXACTLY_ONCE: { default: 'true', meaning: 'transactional read-process-write (true/false, 1/0, yes/no)' },
   CREATE_TOPICS: { default: 'true', meaning: 'create missing topics at start-up' },
   PINGS_PARTITIONS: { default: '12', meaning: 'partitions of the pings topic, used only when creating it' },
-  PARTITIONS_CONSUMED_CONCURRENTLY: { default: '1', meaning: 'pings partitions processed in parallel' },
+  PARTITIONS_CONSUMED_CONCURRENTLY: {
+    default: '4',
+    meaning:
+      'pings partitions processed in parallel (each has its own transactional producer, so commits overlap)',
+  },
   MAX_PING_BYTES: { default: '16384', meaning: 'larger ping values go to the DLQ unparsed' },
   HTTP_HOST: { default: '0.0.0.0', meaning: 'bind address of the /metrics /healthz /readyz server' },
   HTTP_PORT: { default: '9464', meaning: 'port of that server; 0 picks a free one' },

@@ -12,13 +12,12 @@ import type { RunningWorker } from '../../src/cli/worker-command.js';
 import { startLocalKafka, stopLocalKafka } from '../../src/local-kafka/index.js';
 import { findFreePort } from '../../src/local-kafka/ports.js';
 import { makeFleet } from './fixtures/fleet.js';
-import { diffAlerts, referenceAlerts } from './fixtures/reference.js';
 import {
   capturedLogs,
+  expectAlertsEqualReference,
   findLeaks,
   metricSum,
   publishTables,
-  readAlerts,
   scrape,
   startTestWorker,
   streamPings,
@@ -76,20 +75,7 @@ describe('a broker restart mid-stream', () => {
     console.log(`commit failures ridden out: ${metricSum(after, 'fenceline_commit_failures_total')}`);
     expect(worker.stream.readiness().ready).toBe(true);
 
-    const expected = referenceAlerts(
-      fleet.zones,
-      fleet.enrolments,
-      fleet.pings,
-      workerConfig(brokers, names).engine,
-    );
-    const actual = await readAlerts(brokers, names.alerts, expected.length);
-    expect(diffAlerts(expected, actual)).toEqual({
-      missing: [],
-      duplicated: [],
-      unexpected: [],
-      differing: [],
-    });
-    expect(actual).toHaveLength(expected.length);
+    await expectAlertsEqualReference(brokers, names, fleet);
   });
 
   it('never logs a zone label or a coordinate', () => {

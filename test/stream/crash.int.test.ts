@@ -6,15 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeFleet, mulberry32 } from './fixtures/fleet.js';
-import { diffAlerts, referenceAlerts } from './fixtures/reference.js';
 import {
+  expectAlertsEqualReference,
   findLeaks,
   publishTables,
-  readAlerts,
   streamPings,
   uniqueNames,
   waitForCommittedEnd,
-  workerConfig,
   workerEnv,
 } from './fixtures/worker-harness.js';
 import { buildOnce, WorkerProcess } from './fixtures/worker-process.js';
@@ -63,17 +61,7 @@ describe('exactly-once across SIGKILL crashes', () => {
     await worker.ready();
     await waitForCommittedEnd(brokers, names.pings, names.groupId);
 
-    const expected = referenceAlerts(
-      fleet.zones,
-      fleet.enrolments,
-      fleet.pings,
-      workerConfig(brokers, names).engine,
-    );
-    expect(expected.length).toBeGreaterThan(5000);
-    const actual = await readAlerts(brokers, names.alerts, expected.length);
-    const diff = diffAlerts(expected, actual);
-    expect(diff).toEqual({ missing: [], duplicated: [], unexpected: [], differing: [] });
-    expect(actual).toHaveLength(expected.length);
+    expect(await expectAlertsEqualReference(brokers, names, fleet)).toBeGreaterThan(5000);
 
     // A graceful stop after all that still exits 0.
     worker.kill('SIGTERM');

@@ -5,15 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeFleet } from './fixtures/fleet.js';
-import { diffAlerts, referenceAlerts } from './fixtures/reference.js';
 import {
+  expectAlertsEqualReference,
   findLeaks,
   publishTables,
-  readAlerts,
   streamPings,
   uniqueNames,
   waitForCommittedEnd,
-  workerConfig,
   workerEnv,
 } from './fixtures/worker-harness.js';
 import { buildOnce, WorkerProcess } from './fixtures/worker-process.js';
@@ -72,20 +70,7 @@ describe('exactly-once across a rebalance', () => {
       .map((l) => JSON.parse(l) as { partitions: number[]; tags: number });
     expect(restores.some((r) => bOwned.every((p) => r.partitions.includes(p)) && r.tags > 0)).toBe(true);
 
-    const expected = referenceAlerts(
-      fleet.zones,
-      fleet.enrolments,
-      fleet.pings,
-      workerConfig(brokers, names).engine,
-    );
-    const actual = await readAlerts(brokers, names.alerts, expected.length);
-    expect(diffAlerts(expected, actual)).toEqual({
-      missing: [],
-      duplicated: [],
-      unexpected: [],
-      differing: [],
-    });
-    expect(actual).toHaveLength(expected.length);
+    await expectAlertsEqualReference(brokers, names, fleet);
 
     a.kill('SIGTERM');
     expect(await a.exited).toBe(0);

@@ -1,6 +1,9 @@
 export * from './alert.js';
+export * from './alert-action.js';
 export * from './decode.js';
 export * from './enrolment.js';
+export * from './incident.js';
+export * from './notification.js';
 export * from './ping.js';
 export { EpochMs, Severity, TAG_ID_PATTERN, TagId } from './primitives.js';
 export * from './topics.js';

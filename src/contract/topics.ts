@@ -16,3 +16,14 @@ export const DLQ_HEADERS = {
   sourcePartition: 'source-partition',
   sourceOffset: 'source-offset',
 } as const;
+
+/**
+ * Topics of the monitoring centre's side (console and notifier), kept apart from the engine's
+ * DEFAULT_TOPICS so the worker's configuration is unchanged. Each is configurable.
+ */
+export const DEFAULT_CENTRE_TOPICS = {
+  /** Operator actions from the console: the incident audit trail. Key: incidentId. */
+  alertActions: 'fenceline.alert-actions',
+  /** The notifier's delivery ledger. Key: notificationId. */
+  notifications: 'fenceline.notifications',
+} as const;

@@ -27,8 +27,8 @@ import {
   type TagState,
 } from '../src/engine/index.js';
 import { compileZone, signedDistanceM, ZoneIndex } from '../src/geo/index.js';
+import { round } from '../src/ops/stats.js';
 import { Rng } from '../src/sim/prng.js';
-import { round } from './stats.js';
 
 const M_PER_DEG = 6371008.8 * (Math.PI / 180);
 const GB = { minLon: -5.5, maxLon: 1.7, minLat: 50.0, maxLat: 58.5 };

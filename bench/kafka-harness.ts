@@ -6,26 +6,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
-import { startWorker } from '../src/cli/worker-command.js';
 import { decodePing, type TopicNames } from '../src/contract/index.js';
 import { createLogger, loadConfig, type WorkerConfig } from '../src/ops/index.js';
+import { startWorker } from '../src/ops/worker-runtime.js';
 import { KafkaSink } from '../src/sim/kafka-sink.js';
 import { type RunOptions, type RunSummary, runSimulation } from '../src/sim/run-simulation.js';
 import type { SimOptions } from '../src/sim/sim-options.js';
 import { type BatchCommittedEvent, STREAM_EVENTS } from '../src/stream/events.js';
+import { topicsWithPrefix } from '../src/stream/stream-config.js';
 
 export type BenchTopics = TopicNames & { stateChangelog: string };
 
-export function benchTopics(prefix: string): BenchTopics {
-  return {
-    pings: `${prefix}.pings`,
-    zones: `${prefix}.zones`,
-    enrolments: `${prefix}.enrolments`,
-    alerts: `${prefix}.alerts`,
-    pingsDlq: `${prefix}.pings.dlq`,
-    stateChangelog: `${prefix}.state-changelog`,
-  };
-}
+export const benchTopics: (prefix: string) => BenchTopics = topicsWithPrefix;
 
 export const PINGS_PARTITIONS = 12;
 const LOG_APPEND = [{ name: 'message.timestamp.type', value: 'LogAppendTime' }];

@@ -11,8 +11,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer } from 'kafkajs';
 import pino from 'pino';
-import { startWorker } from '../src/cli/worker-command.js';
 import { createLogger } from '../src/ops/index.js';
+import { round, type Summary, summarise } from '../src/ops/stats.js';
+import { startWorker } from '../src/ops/worker-runtime.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from '../src/sim/sim-options.js';
 import { type BatchCommittedEvent, STREAM_EVENTS } from '../src/stream/events.js';
 import {
@@ -23,7 +24,6 @@ import {
   kafkaClient,
   publishFleet,
 } from './kafka-harness.js';
-import { round, type Summary, summarise } from './stats.js';
 
 export interface LatencyResult {
   offeredRate: number;

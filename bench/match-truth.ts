@@ -17,7 +17,7 @@
  *    fixes may not have been uploaded yet.
  * Curfew (INCLUSION_LEFT vs curfew episodes) is scored by the same rules.
  */
-import { type Summary, summarise } from './stats.js';
+import { type Summary, summarise } from '../src/ops/stats.js';
 
 export interface ScoredAlert {
   tagId: string;

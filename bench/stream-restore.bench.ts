@@ -5,13 +5,14 @@
  * Seeded (test/stream/fixtures/fleet.ts), so runs are comparable. Run: npx tsx bench/stream-restore.bench.ts
  */
 import { Partitioners } from 'kafkajs';
-import { startWorker } from '../src/cli/worker-command.js';
 import type { Ping } from '../src/contract/index.js';
 import { applyPing, EnrolmentTable, encodeTagState, newTagState } from '../src/engine/index.js';
 import { compileZone, ZoneIndex } from '../src/geo/index.js';
 import { createLogger, loadConfig } from '../src/ops/index.js';
+import { startWorker } from '../src/ops/worker-runtime.js';
 import { restoreChangelog } from '../src/stream/changelog-restore.js';
 import { createKafka } from '../src/stream/kafka-client.js';
+import { resolveEngineConfig } from '../src/stream/stream-config.js';
 import { createTopics, testKafka } from '../test/setup/kafka-test-utils.js';
 import { makeFleet } from '../test/stream/fixtures/fleet.js';
 import {
@@ -35,7 +36,7 @@ async function benchRestore(tags: number): Promise<void> {
   // A realistic state: a tag after ~40 pings, with zone tracks and recent fixes.
   const sample = newTagState('tag-0');
   for (const p of fleet.pings.filter((x: Ping) => x.tagId === 'tag-0'))
-    applyPing(world, loadConfig({}).engine, sample, p, p.ts, 0, []);
+    applyPing(world, resolveEngineConfig(loadConfig({}).engine), sample, p, p.ts, 0, []);
   const template = encodeTagState(sample);
   const topic = uniqueNames('bench-restore').stateChangelog;
   await createTopics(brokers, [

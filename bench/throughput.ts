@@ -4,6 +4,8 @@
  * (eachBatch, no processing), one in-process worker with exactly-once on, and one with it off.
  * The ratios worker/bare show what the engine and its outputs cost on top of consuming.
  */
+
+import { round } from '../src/ops/stats.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from '../src/sim/sim-options.js';
 import {
   benchTopics,
@@ -16,7 +18,6 @@ import {
   timeBareConsumer,
   timeWorker,
 } from './kafka-harness.js';
-import { round } from './stats.js';
 
 export interface ThroughputResult {
   pings: number;

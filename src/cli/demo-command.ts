@@ -11,18 +11,16 @@
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
-import { benchTopics } from '../../bench/kafka-harness.js';
-import { summarise } from '../../bench/stats.js';
 import { type Alert, AlertSchema } from '../contract/index.js';
-import { createLogger, loadConfig } from '../ops/index.js';
+import { acquireBrokers } from '../local-kafka/index.js';
+import { createLogger, loadConfig, type RunningWorker, startWorker, summarise } from '../ops/index.js';
 import { KafkaSink } from '../sim/kafka-sink.js';
 import { localDateOf, localToUtc } from '../sim/local-time.js';
 import { runSimulation } from '../sim/run-simulation.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from '../sim/sim-options.js';
 import { type BatchCommittedEvent, STREAM_EVENTS } from '../stream/events.js';
-import { acquireBrokers } from './bench-command.js';
+import { topicsWithPrefix } from '../stream/stream-config.js';
 import type { Subcommand } from './main.js';
-import { type RunningWorker, startWorker } from './worker-command.js';
 
 const USAGE = `Usage: fenceline demo [options]
 
@@ -86,7 +84,7 @@ export const demoCommand: Subcommand = {
     }
     const broker = await acquireBrokers(v.brokers, v['keep-broker'] === true, log);
     const stamp = `demo-${Date.now().toString(36)}`;
-    const topics = benchTopics(stamp);
+    const topics = topicsWithPrefix(stamp);
     const kafka = new Kafka({
       clientId: 'fenceline-demo',
       brokers: broker.brokers,

@@ -16,7 +16,6 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   kafka: async () => (await import('./kafka-command.js')).kafkaCommand,
   worker: async () => (await import('./worker-command.js')).workerCommand,
   simulate: async () => (await import('./simulate-command.js')).simulateCommand,
-  bench: async () => (await import('./bench-command.js')).benchCommand,
   demo: async () => (await import('./demo-command.js')).demoCommand,
 };
 

@@ -4,84 +4,29 @@
  * SIGTERM/SIGINT finish the current batch, commit, leave the group, close producers and HTTP,
  * then exit 0. A bad configuration value exits 2 with one line naming the variable.
  *
- * `startWorker(config, deps)` is the same wiring without the process concerns, so integration
- * tests can run a worker in-process and stop it.
+ * The wiring itself is startWorker in ops/worker-runtime.ts, shared with the demo, the benchmarks
+ * and the tests.
  */
-import type pino from 'pino';
-import { Registry } from 'prom-client';
+import { DEFAULT_ENGINE_CONFIG } from '../engine/index.js';
 import {
   ConfigError,
   createLogger,
+  ENGINE_VARS,
   ENV_VARS,
+  type EnvVarDoc,
   loadConfig,
-  startHttpServer,
+  startWorker,
   type WorkerConfig,
 } from '../ops/index.js';
-import { createMetrics } from '../ops/metrics.js';
-import { StreamEvents } from '../stream/events.js';
-import { StreamWorker } from '../stream/stream-worker.js';
 import type { Subcommand } from './main.js';
 
-export interface WorkerDeps {
-  /** Defaults to a pino logger at config.logLevel on stdout. */
-  readonly logger?: pino.Logger;
-  /** Called when the worker hits an error it cannot recover from (the CLI exits 1). */
-  readonly onFatal?: (err: Error) => void;
-}
-
-export interface RunningWorker {
-  /** Bound HTTP port (/metrics, /healthz, /readyz). */
-  readonly httpPort: number;
-  readonly events: StreamEvents;
-  readonly registry: Registry;
-  readonly stream: StreamWorker;
-  /** Resolves when tables have caught up and the pings consumer is running. */
-  readonly started: Promise<void>;
-  /** Graceful stop: current batch committed, group left, producers and HTTP closed. Idempotent. */
-  stop(): Promise<void>;
-}
-
-export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): Promise<RunningWorker> {
-  const logger = deps.logger ?? createLogger({ level: config.logLevel, name: 'fenceline-worker' });
-  const events = new StreamEvents();
-  const metrics = createMetrics(events, new Registry());
-  const stream = new StreamWorker(config, {
-    logger: logger.child({ instance: config.instanceId }),
-    events,
-    onFatal: (err) => {
-      logger.fatal({ err }, 'worker cannot continue');
-      deps.onFatal?.(err);
-    },
-  });
-  const http = await startHttpServer({
-    host: config.http.host,
-    port: config.http.port,
-    registry: metrics.registry,
-    readiness: () => stream.readiness(),
-  });
-  logger.info({ port: http.port }, 'http endpoint listening');
-  const started = stream.start();
-  // Start-up failures surface through `started`; keep them from becoming unhandled rejections.
-  started.catch(() => undefined);
-
-  let stopping: Promise<void> | undefined;
-  return {
-    httpPort: http.port,
-    events,
-    registry: metrics.registry,
-    stream,
-    started,
-    stop() {
-      stopping ??= (async () => {
-        await started.catch(() => undefined);
-        await stream.stop();
-        metrics.detach();
-        await http.close();
-        logger.info('worker stopped');
-      })();
-      return stopping;
-    },
-  };
+/** The composition root knows both sides: an engine tunable's default is the engine's own. */
+function defaultText(name: string, doc: EnvVarDoc): string {
+  if (doc.default === null) {
+    const key = ENGINE_VARS[name as keyof typeof ENGINE_VARS];
+    return String(DEFAULT_ENGINE_CONFIG[key]);
+  }
+  return typeof doc.default === 'string' ? doc.default : doc.default();
 }
 
 const USAGE = [
@@ -91,8 +36,7 @@ const USAGE = [
   'Configured by environment variables:',
   '',
   ...Object.entries(ENV_VARS).map(
-    ([name, doc]) =>
-      `  ${name.padEnd(28)} ${doc.meaning} (default ${typeof doc.default === 'string' ? doc.default : doc.default()})`,
+    ([name, doc]) => `  ${name.padEnd(28)} ${doc.meaning} (default ${defaultText(name, doc)})`,
   ),
 ].join('\n');
 

@@ -5,6 +5,6 @@ export * from './enrolment.js';
 export * from './incident.js';
 export * from './notification.js';
 export * from './ping.js';
-export { EpochMs, Severity, TAG_ID_PATTERN, TagId } from './primitives.js';
+export { EpochMs, Severity, TagId } from './primitives.js';
 export * from './topics.js';
 export * from './zone.js';

@@ -26,10 +26,3 @@ export const PingSchema = z
   });
 
 export type Ping = z.infer<typeof PingSchema>;
-
-/** A ping that carries a location. */
-export type Fix = Ping & { lat: number; lon: number };
-
-export function isFix(p: Ping): p is Fix {
-  return p.lat !== undefined && p.lon !== undefined;
-}

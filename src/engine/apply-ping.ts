@@ -29,14 +29,17 @@ import type { World } from './world.js';
 import { zoneActiveAt } from './zone-activity.js';
 import { deactivateTrack, forgetTrack, isDormant, stepZone } from './zone-tracker.js';
 
-export type PingOutcome =
-  | 'applied'
-  | 'late'
-  | 'duplicate'
-  | 'outlier'
-  | 'unenrolled'
-  | 'status'
-  | 'heartbeat';
+/** Every outcome applyPing can return: the one list that counters and metrics are built from. */
+export const PING_OUTCOMES = [
+  'applied',
+  'late',
+  'duplicate',
+  'outlier',
+  'unenrolled',
+  'status',
+  'heartbeat',
+] as const;
+export type PingOutcome = (typeof PING_OUTCOMES)[number];
 
 export function applyPing(
   world: World,

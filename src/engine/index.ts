@@ -1,5 +1,5 @@
 export { DEVICE_ALERT_SEVERITY } from './alert-factory.js';
-export { applyPing, type PingOutcome } from './apply-ping.js';
+export { applyPing, PING_OUTCOMES, type PingOutcome } from './apply-ping.js';
 export {
   DEFAULT_ENGINE_CONFIG,
   type EngineConfig,

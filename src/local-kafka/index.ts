@@ -1,4 +1,5 @@
 /** Running a real Apache Kafka broker from Maven artifacts, without Docker. */
+export { acquireBrokers, type BrokerHandle } from './acquire-brokers.js';
 export { MESSAGE_MAX_BYTES } from './broker-config.js';
 export { DOCKER_HINT, LocalKafkaError, type LocalKafkaErrorCode } from './errors.js';
 export {

@@ -9,7 +9,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_TOPICS } from '../contract/index.js';
-import { DEFAULT_ENGINE_CONFIG, type EngineConfig } from '../engine/index.js';
 import {
   booleanVar,
   brokerListVar,
@@ -35,6 +34,29 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The decision rules' tunables, as far as the environment sets them. Ops does not know the
+ * engine: a variable left unset is absent here, and the stream layer fills it with the engine's
+ * own default (resolveEngineConfig), so a default is written in one place only.
+ */
+export interface EngineSettings {
+  confirmFixes?: number;
+  maxSpeedMps?: number;
+  defaultAccuracyM?: number;
+  lowBatteryThreshold?: number;
+  noSignalAfterS?: number;
+}
+
+/** Which variable sets which engine tunable. */
+export const ENGINE_VARS = {
+  CONFIRM_FIXES: 'confirmFixes',
+  MAX_SPEED_MPS: 'maxSpeedMps',
+  DEFAULT_ACCURACY_M: 'defaultAccuracyM',
+  LOW_BATTERY_THRESHOLD: 'lowBatteryThreshold',
+  NO_SIGNAL_AFTER_S: 'noSignalAfterS',
+} as const satisfies Record<string, keyof EngineSettings>;
+type EngineVar = keyof typeof ENGINE_VARS;
+
 export interface WorkerConfig {
   kafka: { brokers: string[]; clientId: string; groupId: string };
   topics: {
@@ -52,7 +74,7 @@ export interface WorkerConfig {
   maxPingBytes: number;
   http: { host: string; port: number };
   logLevel: LogLevel;
-  engine: EngineConfig;
+  engine: EngineSettings;
   noSignalSweepIntervalS: number;
   instanceId: string;
 }
@@ -77,11 +99,11 @@ const EnvSchema = z.object({
   HTTP_HOST: tokenVar(255),
   HTTP_PORT: integerVar(0, 65_535),
   LOG_LEVEL: enumVar(LOG_LEVELS),
-  DEFAULT_ACCURACY_M: numberVar({ gt: 0 }),
-  CONFIRM_FIXES: integerVar(1, 100),
-  MAX_SPEED_MPS: numberVar({ gt: 0 }),
-  LOW_BATTERY_THRESHOLD: numberVar({ min: 0, max: 1 }),
-  NO_SIGNAL_AFTER_S: numberVar({ gt: 0 }),
+  DEFAULT_ACCURACY_M: numberVar({ gt: 0 }).optional(),
+  CONFIRM_FIXES: integerVar(1, 100).optional(),
+  MAX_SPEED_MPS: numberVar({ gt: 0 }).optional(),
+  LOW_BATTERY_THRESHOLD: numberVar({ min: 0, max: 1 }).optional(),
+  NO_SIGNAL_AFTER_S: numberVar({ gt: 0 }).optional(),
   NO_SIGNAL_SWEEP_INTERVAL_S: numberVar({ gt: 0 }),
   FENCELINE_INSTANCE_ID: tokenVar(200),
 });
@@ -89,8 +111,11 @@ const EnvSchema = z.object({
 export type EnvVarName = keyof z.input<typeof EnvSchema>;
 
 export interface EnvVarDoc {
-  /** The default as the variable would spell it; a function when it depends on the host. */
-  readonly default: string | (() => string);
+  /**
+   * The default as the variable would spell it; a function when it depends on the host; null
+   * for an engine tunable, whose default is the engine's (see ENGINE_VARS).
+   */
+  readonly default: string | (() => string) | null;
   readonly meaning: string;
 }
 
@@ -123,27 +148,31 @@ export const ENV_VARS: Readonly<Record<EnvVarName, EnvVarDoc>> = {
       'pings partitions processed in parallel (each has its own transactional producer, so commits overlap)',
   },
   MAX_PING_BYTES: { default: '16384', meaning: 'larger ping values go to the DLQ unparsed' },
-  HTTP_HOST: { default: '0.0.0.0', meaning: 'bind address of the /metrics /healthz /readyz server' },
+  HTTP_HOST: {
+    default: '127.0.0.1',
+    meaning:
+      'bind address of the /metrics /healthz /readyz server (0.0.0.0 to expose it, as in docker-compose)',
+  },
   HTTP_PORT: { default: '9464', meaning: 'port of that server; 0 picks a free one' },
   LOG_LEVEL: { default: 'info', meaning: `pino level: ${LOG_LEVELS.join(', ')}` },
   DEFAULT_ACCURACY_M: {
-    default: String(DEFAULT_ENGINE_CONFIG.defaultAccuracyM),
+    default: null,
     meaning: 'accuracy radius (m) assumed for a fix without accuracyM',
   },
   CONFIRM_FIXES: {
-    default: String(DEFAULT_ENGINE_CONFIG.confirmFixes),
+    default: null,
     meaning: 'consecutive fixes on one side that raise or end a violation',
   },
   MAX_SPEED_MPS: {
-    default: String(DEFAULT_ENGINE_CONFIG.maxSpeedMps),
+    default: null,
     meaning: 'fixes implying a faster move (m/s) are set aside as outliers',
   },
   LOW_BATTERY_THRESHOLD: {
-    default: String(DEFAULT_ENGINE_CONFIG.lowBatteryThreshold),
+    default: null,
     meaning: 'LOW_BATTERY when battery (0..1) falls below this',
   },
   NO_SIGNAL_AFTER_S: {
-    default: String(DEFAULT_ENGINE_CONFIG.noSignalAfterS),
+    default: null,
     meaning: 'NO_SIGNAL after this many seconds without a fix',
   },
   NO_SIGNAL_SWEEP_INTERVAL_S: { default: '30', meaning: 'how often (s) silent tags are checked' },
@@ -162,13 +191,28 @@ const TOPIC_VARS = [
   'TOPIC_STATE_CHANGELOG',
 ] as const satisfies readonly EnvVarName[];
 
-function withDefaults(env: Record<string, string | undefined>): Record<EnvVarName, string> {
-  const out = {} as Record<EnvVarName, string>;
+function withDefaults(env: Record<string, string | undefined>): Record<EnvVarName, string | undefined> {
+  const out = {} as Record<EnvVarName, string | undefined>;
   for (const name of Object.keys(ENV_VARS) as EnvVarName[]) {
     const raw = env[name];
     const fallback = ENV_VARS[name].default;
     out[name] =
-      raw !== undefined && raw.trim() !== '' ? raw : typeof fallback === 'string' ? fallback : fallback();
+      raw !== undefined && raw.trim() !== ''
+        ? raw
+        : fallback === null
+          ? undefined
+          : typeof fallback === 'string'
+            ? fallback
+            : fallback();
+  }
+  return out;
+}
+
+function engineSettings(e: Partial<Record<EngineVar, number>>): EngineSettings {
+  const out: EngineSettings = {};
+  for (const name of Object.keys(ENGINE_VARS) as EngineVar[]) {
+    const value = e[name];
+    if (value !== undefined) out[ENGINE_VARS[name]] = value;
   }
   return out;
 }
@@ -222,13 +266,7 @@ export function loadConfig(env: Record<string, string | undefined>): WorkerConfi
     maxPingBytes: e.MAX_PING_BYTES,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     logLevel: e.LOG_LEVEL,
-    engine: {
-      confirmFixes: e.CONFIRM_FIXES,
-      maxSpeedMps: e.MAX_SPEED_MPS,
-      defaultAccuracyM: e.DEFAULT_ACCURACY_M,
-      lowBatteryThreshold: e.LOW_BATTERY_THRESHOLD,
-      noSignalAfterS: e.NO_SIGNAL_AFTER_S,
-    },
+    engine: engineSettings(e),
     noSignalSweepIntervalS: e.NO_SIGNAL_SWEEP_INTERVAL_S,
     instanceId: e.FENCELINE_INSTANCE_ID,
   };

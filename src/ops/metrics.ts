@@ -4,7 +4,7 @@
  * imports prom-client; it emits once per batch and this module turns that into samples.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { type AlertSample, STREAM_EVENTS, type StreamEvents } from '../stream/events.js';
+import { type AlertSample, BATCH_OUTCOMES, STREAM_EVENTS, type StreamEvents } from '../stream/events.js';
 
 export const METRIC_PREFIX = 'fenceline_';
 
@@ -127,18 +127,7 @@ export function createMetrics(events: StreamEvents, registry: Registry = new Reg
     events.on(STREAM_EVENTS.assignmentChanged, () => lag.reset()),
   ];
   // Make the valid-outcome and invalid series exist from the start, so a scrape shows zeros.
-  for (const outcome of [
-    'applied',
-    'late',
-    'duplicate',
-    'outlier',
-    'unenrolled',
-    'status',
-    'heartbeat',
-    'invalid',
-  ]) {
-    pings.inc({ outcome }, 0);
-  }
+  for (const outcome of BATCH_OUTCOMES) pings.inc({ outcome }, 0);
   zonesRejected.inc(0);
   dlq.inc(0);
 

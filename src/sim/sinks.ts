@@ -84,11 +84,3 @@ export class FileSink implements SimSink {
     return this.out.close();
   }
 }
-
-/** One line of a `--out` file. */
-export interface SimFileRecord {
-  topic: string;
-  key: string;
-  timestamp: number;
-  value: Record<string, unknown>;
-}

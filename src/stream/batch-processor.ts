@@ -11,12 +11,11 @@ import {
   type EngineConfig,
   encodeTagState,
   newTagState,
-  type PingOutcome,
   type TagState,
   type World,
 } from '../engine/index.js';
 import { dlqMessage } from './dlq-record.js';
-import type { AlertSample } from './events.js';
+import { type AlertSample, BATCH_OUTCOMES, type BatchOutcome } from './events.js';
 import type { PartitionOutputs } from './partition-sink.js';
 
 export interface BatchInput {
@@ -41,17 +40,10 @@ export interface BatchResult {
   readonly changedTags: number;
 }
 
-export function emptyOutcomes(): Record<PingOutcome | 'invalid', number> {
-  return {
-    applied: 0,
-    late: 0,
-    duplicate: 0,
-    outlier: 0,
-    unenrolled: 0,
-    status: 0,
-    heartbeat: 0,
-    invalid: 0,
-  };
+export function emptyOutcomes(): Record<BatchOutcome, number> {
+  const counts = {} as Record<BatchOutcome, number>;
+  for (const outcome of BATCH_OUTCOMES) counts[outcome] = 0;
+  return counts;
 }
 
 export async function processBatch(input: BatchInput): Promise<BatchResult> {

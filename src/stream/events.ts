@@ -5,6 +5,11 @@
  * path only bumps local counters.
  */
 import { EventEmitter } from 'node:events';
+import { PING_OUTCOMES } from '../engine/index.js';
+
+/** What a batch counts per record: every engine outcome, plus `invalid` for a record sent to the DLQ. */
+export const BATCH_OUTCOMES = [...PING_OUTCOMES, 'invalid'] as const;
+export type BatchOutcome = (typeof BATCH_OUTCOMES)[number];
 
 export const STREAM_EVENTS = {
   /** A batch of one input partition was processed and its outputs committed. */

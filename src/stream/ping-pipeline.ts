@@ -6,14 +6,20 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Alert } from '../contract/index.js';
-import { encodeTagState, sweepNoSignal, type TagState, type World } from '../engine/index.js';
+import {
+  type EngineConfig,
+  encodeTagState,
+  sweepNoSignal,
+  type TagState,
+  type World,
+} from '../engine/index.js';
 import { alertMessage, alertSamples, processBatch } from './batch-processor.js';
 import { restoreChangelog, waitWithKeepAlive } from './changelog-restore.js';
 import { STREAM_EVENTS, type StreamEvents } from './events.js';
 import { createPlainSink, createTransactionalSink, type PartitionSink } from './partition-sink.js';
 import { PartitionTask, StreamRetriableError } from './partition-task.js';
 import { withRetry } from './retry.js';
-import { STREAM_TUNING, type StreamConfig } from './stream-config.js';
+import { resolveEngineConfig, STREAM_TUNING, type StreamConfig } from './stream-config.js';
 
 export interface PingPipelineOptions {
   readonly kafka: Kafka;
@@ -30,12 +36,14 @@ export class PingPipeline {
   private readonly log: Logger;
   private readonly consumer: Consumer;
   private readonly admin: Admin;
+  private readonly engine: EngineConfig;
   private sweepTimer: NodeJS.Timeout | undefined;
   private running = false;
 
   constructor(private readonly opts: PingPipelineOptions) {
     const { kafka, config } = opts;
     this.log = opts.logger.child({ component: 'pings' });
+    this.engine = resolveEngineConfig(config.engine);
     this.admin = kafka.admin();
     this.consumer = kafka.consumer({
       groupId: config.kafka.groupId,
@@ -281,7 +289,7 @@ export class PingPipeline {
       partition: batch.partition,
       messages,
       world,
-      engine: config.engine,
+      engine: this.engine,
       maxPingBytes: config.maxPingBytes,
       states: task.states,
       keepAlive,
@@ -340,12 +348,12 @@ export class PingPipeline {
   private async sweep(task: PartitionTask): Promise<void> {
     if (task.closed || !this.running || task.nextOffset === undefined) return;
     if (task.needsRecovery) await this.recover(task);
-    const { world, config, events } = this.opts;
+    const { world, events } = this.opts;
     const now = Date.now();
     const alerts: Alert[] = [];
     const changed: TagState[] = [];
     for (const state of task.states.values()) {
-      if (sweepNoSignal(world, config.engine, state, now, alerts)) changed.push(state);
+      if (sweepNoSignal(world, this.engine, state, now, alerts)) changed.push(state);
     }
     if (changed.length === 0) return;
     const outputs = {

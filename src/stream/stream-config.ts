@@ -3,7 +3,7 @@
  * ops/config.ts) because imports flow contract → geo → engine → stream → ops; ops' WorkerConfig
  * satisfies this shape structurally.
  */
-import type { EngineConfig } from '../engine/index.js';
+import { DEFAULT_ENGINE_CONFIG, type EngineConfig } from '../engine/index.js';
 
 export interface StreamTopics {
   readonly pings: string;
@@ -12,6 +12,23 @@ export interface StreamTopics {
   readonly alerts: string;
   readonly pingsDlq: string;
   readonly stateChangelog: string;
+}
+
+/** Configuration meets the engine here: what configuration leaves unset takes the engine's default. */
+export function resolveEngineConfig(settings: Partial<EngineConfig>): EngineConfig {
+  return { ...DEFAULT_ENGINE_CONFIG, ...settings };
+}
+
+/** A whole topic set under one prefix (`<prefix>.pings`, ...): demo and benchmark runs use their own. */
+export function topicsWithPrefix(prefix: string): StreamTopics {
+  return {
+    pings: `${prefix}.pings`,
+    zones: `${prefix}.zones`,
+    enrolments: `${prefix}.enrolments`,
+    alerts: `${prefix}.alerts`,
+    pingsDlq: `${prefix}.pings.dlq`,
+    stateChangelog: `${prefix}.state-changelog`,
+  };
 }
 
 export interface StreamConfig {
@@ -26,7 +43,8 @@ export interface StreamConfig {
   readonly pingsPartitions: number;
   readonly partitionsConsumedConcurrently: number;
   readonly maxPingBytes: number;
-  readonly engine: EngineConfig;
+  /** Tunables set by configuration; the rest take the engine's defaults (resolveEngineConfig). */
+  readonly engine: Partial<EngineConfig>;
   readonly noSignalSweepIntervalS: number;
   readonly instanceId: string;
 }

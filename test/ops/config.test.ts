@@ -9,6 +9,7 @@ import {
   loadConfig,
   type WorkerConfig,
 } from '../../src/ops/config.js';
+import { resolveEngineConfig } from '../../src/stream/stream-config.js';
 
 /** Where each variable lands in WorkerConfig. */
 const READ: Record<EnvVarName, (c: WorkerConfig) => unknown> = {
@@ -29,11 +30,11 @@ const READ: Record<EnvVarName, (c: WorkerConfig) => unknown> = {
   HTTP_HOST: (c) => c.http.host,
   HTTP_PORT: (c) => c.http.port,
   LOG_LEVEL: (c) => c.logLevel,
-  DEFAULT_ACCURACY_M: (c) => c.engine.defaultAccuracyM,
-  CONFIRM_FIXES: (c) => c.engine.confirmFixes,
-  MAX_SPEED_MPS: (c) => c.engine.maxSpeedMps,
-  LOW_BATTERY_THRESHOLD: (c) => c.engine.lowBatteryThreshold,
-  NO_SIGNAL_AFTER_S: (c) => c.engine.noSignalAfterS,
+  DEFAULT_ACCURACY_M: (c) => resolveEngineConfig(c.engine).defaultAccuracyM,
+  CONFIRM_FIXES: (c) => resolveEngineConfig(c.engine).confirmFixes,
+  MAX_SPEED_MPS: (c) => resolveEngineConfig(c.engine).maxSpeedMps,
+  LOW_BATTERY_THRESHOLD: (c) => resolveEngineConfig(c.engine).lowBatteryThreshold,
+  NO_SIGNAL_AFTER_S: (c) => resolveEngineConfig(c.engine).noSignalAfterS,
   NO_SIGNAL_SWEEP_INTERVAL_S: (c) => c.noSignalSweepIntervalS,
   FENCELINE_INSTANCE_ID: (c) => c.instanceId,
 };
@@ -53,7 +54,7 @@ const DEFAULTS: Record<EnvVarName, unknown> = {
   PINGS_PARTITIONS: 12,
   PARTITIONS_CONSUMED_CONCURRENTLY: 4,
   MAX_PING_BYTES: 16384,
-  HTTP_HOST: '0.0.0.0',
+  HTTP_HOST: '127.0.0.1',
   HTTP_PORT: 9464,
   LOG_LEVEL: 'info',
   DEFAULT_ACCURACY_M: 25,
@@ -221,7 +222,10 @@ describe('loadConfig', () => {
 
   it('takes the engine defaults from the engine and the topic defaults from the contract', () => {
     const config = loadConfig({});
-    expect(config.engine).toEqual(DEFAULT_ENGINE_CONFIG);
+    // Ops does not know the engine's defaults: unset tunables stay unset until the stream layer
+    // resolves them against the engine's own DEFAULT_ENGINE_CONFIG.
+    expect(config.engine).toEqual({});
+    expect(resolveEngineConfig(config.engine)).toEqual(DEFAULT_ENGINE_CONFIG);
     const { stateChangelog, ...contractTopics } = config.topics;
     expect(contractTopics).toEqual(DEFAULT_TOPICS);
     expect(stateChangelog).toBe('fenceline.state-changelog');

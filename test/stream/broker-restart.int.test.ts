@@ -8,9 +8,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningWorker } from '../../src/cli/worker-command.js';
 import { startLocalKafka, stopLocalKafka } from '../../src/local-kafka/index.js';
 import { findFreePort } from '../../src/local-kafka/ports.js';
+import type { RunningWorker } from '../../src/ops/worker-runtime.js';
 import { makeFleet } from './fixtures/fleet.js';
 import {
   capturedLogs,

@@ -5,7 +5,7 @@
  * 9,500, and a ping sent afterwards is still consumed.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RunningWorker } from '../../src/cli/worker-command.js';
+import type { RunningWorker } from '../../src/ops/worker-runtime.js';
 import { consumeAll, createTopics, produce } from '../setup/kafka-test-utils.js';
 import {
   metricSum,

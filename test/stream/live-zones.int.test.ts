@@ -5,8 +5,8 @@
  * its zoneId and the field, never its label or coordinates.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RunningWorker } from '../../src/cli/worker-command.js';
 import type { Alert, Ping, Zone } from '../../src/contract/index.js';
+import type { RunningWorker } from '../../src/ops/worker-runtime.js';
 import { produce } from '../setup/kafka-test-utils.js';
 import {
   capturedLogs,

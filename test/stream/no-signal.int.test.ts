@@ -4,7 +4,7 @@
  * sweep goes through the same per-partition transactional path as batches.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RunningWorker } from '../../src/cli/worker-command.js';
+import type { RunningWorker } from '../../src/ops/worker-runtime.js';
 import { produce } from '../setup/kafka-test-utils.js';
 import {
   metricSum,

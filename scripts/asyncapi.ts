@@ -140,6 +140,7 @@ const MESSAGES: MessageDef[] = [
     title: 'Alert action',
     summary: 'An operator’s action on an incident: the incident audit trail.',
     key: { of: 'alertAction', field: 'incidentId', text: 'The incidentId.' },
+    examples: ['alert-action-acknowledge.json', 'alert-action-close.json'],
   },
   {
     id: 'notification',
@@ -147,6 +148,7 @@ const MESSAGES: MessageDef[] = [
     title: 'Notification record',
     summary: 'One delivery attempt or outcome of an alert sent to a notification endpoint.',
     key: { of: 'notification', field: 'notificationId', text: 'The notificationId (the webhook-id).' },
+    examples: ['notification-delivered.json', 'notification-retrying.json', 'notification-exhausted.json'],
   },
 ];
 

@@ -149,7 +149,7 @@ const SPECS: SchemaSpec[] = [
         },
         {
           description:
-            'A note action has note text (that it is not blank is not expressible here; the console checks it).',
+            'A note action has note text (that it is not blank is not expressible here; the zod contract checks it).',
           if: kindIs('note'),
           // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
           then: {

@@ -1,6 +1,7 @@
 /**
- * Generates schemas/*.schema.json (JSON Schema 2020-12) from the zod contract in src/contract/,
- * for the teams that produce and consume Fenceline's topics without TypeScript.
+ * Generates schemas/*.schema.json (JSON Schema 2020-12) and schemas/asyncapi.json (AsyncAPI 3.0,
+ * every topic and message, payloads as JSON Schema draft-07) from the zod contract in
+ * src/contract/, for the teams that produce and consume Fenceline's topics without TypeScript.
  *
  *   npx tsx scripts/generate-schemas.ts           write the files (npm run schemas)
  *   npx tsx scripts/generate-schemas.ts --check   exit 1 if a committed file is stale (CI)
@@ -19,9 +20,11 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import {
+  AlertActionSchema,
   AlertSchema,
   EnrolmentSchema,
   EvidenceFix,
+  NotificationRecordSchema,
   PingSchema,
   PointGeometry,
   PolygonGeometry,
@@ -29,9 +32,12 @@ import {
   ScheduleWindow,
   ZoneSchema,
 } from '../src/contract/index.js';
+import { ASYNCAPI_FILE, renderAsyncApi } from './asyncapi.js';
 import {
+  ALERT_ACTION_DESCRIPTIONS,
   ALERT_DESCRIPTIONS,
   ENROLMENT_DESCRIPTIONS,
+  NOTIFICATION_DESCRIPTIONS,
   PING_DESCRIPTIONS,
   ZONE_DESCRIPTIONS,
 } from './schema-descriptions.js';
@@ -40,14 +46,22 @@ export const SCHEMAS_DIR = fileURLToPath(new URL('../schemas/', import.meta.url)
 
 type Json = Record<string, unknown>;
 
-interface SchemaSpec {
+/**
+ * The JSON Schema dialect to emit: 2020-12 for schemas/*.schema.json; draft-07 for the AsyncAPI
+ * document, whose payload schemas are AsyncAPI Schema Objects (a superset of draft-07).
+ */
+export type Target = 'draft-2020-12' | 'draft-7';
+
+export interface SchemaSpec {
+  /** The message's name in the AsyncAPI document. */
+  name: string;
   file: string;
   schema: z.ZodType;
   title: string;
   description: string;
   fields: Record<string, string>;
   /** Constraints zod keeps in refinements that JSON Schema can state. */
-  extra?: (root: Json) => void;
+  extra?: (root: Json, target: Target) => void;
 }
 
 const UNKNOWN_FIELDS =
@@ -55,16 +69,19 @@ const UNKNOWN_FIELDS =
 
 const SPECS: SchemaSpec[] = [
   {
+    name: 'ping',
     file: 'ping.schema.json',
     schema: PingSchema,
     title: 'Fenceline Ping',
     description: `A tag's report on the pings topic (key: tagId): a location fix, a device status, or both; one with neither is a heartbeat. ${UNKNOWN_FIELDS}`,
     fields: PING_DESCRIPTIONS,
-    extra: (root) => {
-      root.dependentRequired = { lat: ['lon'], lon: ['lat'] };
+    extra: (root, target) => {
+      // draft-07 spells dependentRequired as dependencies.
+      root[target === 'draft-7' ? 'dependencies' : 'dependentRequired'] = { lat: ['lon'], lon: ['lat'] };
     },
   },
   {
+    name: 'zone',
     file: 'zone.schema.json',
     schema: ZoneSchema,
     title: 'Fenceline Zone',
@@ -94,6 +111,7 @@ const SPECS: SchemaSpec[] = [
     },
   },
   {
+    name: 'enrolment',
     file: 'enrolment.schema.json',
     schema: EnrolmentSchema,
     title: 'Fenceline Enrolment',
@@ -101,11 +119,55 @@ const SPECS: SchemaSpec[] = [
     fields: ENROLMENT_DESCRIPTIONS,
   },
   {
+    name: 'alert',
     file: 'alert.schema.json',
     schema: AlertSchema,
     title: 'Fenceline Alert',
     description: `An alert on the alerts topic (key: subjectId), written transactionally: read it with isolation level read_committed. ${UNKNOWN_FIELDS}`,
     fields: ALERT_DESCRIPTIONS,
+  },
+  {
+    name: 'alertAction',
+    file: 'alert-action.schema.json',
+    schema: AlertActionSchema,
+    title: 'Fenceline Alert Action',
+    description: `An operator's action on an incident, on the alert-actions topic (key: incidentId): the incident audit trail, written by the monitoring-centre console. ${UNKNOWN_FIELDS}`,
+    fields: ALERT_ACTION_DESCRIPTIONS,
+    extra: (root) => {
+      const kindIs = (kind: string) => ({
+        type: 'object',
+        properties: { kind: { const: kind } },
+        required: ['kind'],
+      });
+      root.allOf = [
+        {
+          description: 'A close has an outcome; no other action has one.',
+          if: kindIs('close'),
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
+          then: { type: 'object', properties: { outcome: { type: 'string' } }, required: ['outcome'] },
+          else: { type: 'object', properties: { outcome: false } },
+        },
+        {
+          description:
+            'A note action has note text (that it is not blank is not expressible here; the zod contract checks it).',
+          if: kindIs('note'),
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
+          then: {
+            type: 'object',
+            properties: { note: { type: 'string', minLength: 1 } },
+            required: ['note'],
+          },
+        },
+      ];
+    },
+  },
+  {
+    name: 'notification',
+    file: 'notification.schema.json',
+    schema: NotificationRecordSchema,
+    title: 'Fenceline Notification Record',
+    description: `The notifier's ledger on the notifications topic (key: notificationId): one record per delivery attempt or outcome of an alert sent to a notification endpoint. ${UNKNOWN_FIELDS}`,
+    fields: NOTIFICATION_DESCRIPTIONS,
   },
 ];
 
@@ -114,15 +176,22 @@ const LINEAR_RING = PolygonGeometry.shape.coordinates.element;
 const NUMBER = { type: 'number' };
 
 /** Per-node additions for sub-schemas the contract exports, matched by identity. */
-function override(ctx: { zodSchema: unknown; jsonSchema: Json }): void {
+const overrideFor = (target: Target) => (ctx: { zodSchema: unknown; jsonSchema: Json }) => {
   const { zodSchema, jsonSchema } = ctx;
   if (zodSchema === POSITION) {
     jsonSchema.description =
       'RFC 7946 position [longitude, latitude] or [longitude, latitude, altitude]; altitude is ignored.';
-    jsonSchema.prefixItems = [
+    const lonLat = [
       { ...NUMBER, minimum: -180, maximum: 180, description: 'longitude' },
       { ...NUMBER, minimum: -90, maximum: 90, description: 'latitude' },
     ];
+    if (target === 'draft-7') {
+      // draft-07 spells prefixItems as an items array, the rest as additionalItems.
+      jsonSchema.items = lonLat;
+      jsonSchema.additionalItems = NUMBER;
+    } else {
+      jsonSchema.prefixItems = lonLat;
+    }
   } else if (zodSchema === LINEAR_RING) {
     jsonSchema.description =
       'A closed linear ring: the first position equals the last (not expressible in JSON Schema; the worker checks it). The first ring of a polygon is its outer boundary, the others are holes.';
@@ -135,11 +204,18 @@ function override(ctx: { zodSchema: unknown; jsonSchema: Json }): void {
   } else if (zodSchema === EvidenceFix) {
     jsonSchema.description = 'A fix the decision rests on.';
   }
-}
+};
 
 // Keys whose children are names chosen by the schema (field names), not JSON Schema keywords:
 // those keep the contract's order; keywords get a fixed order so diffs stay readable.
-const NAME_MAPS = new Set(['properties', '$defs', 'dependentRequired', 'patternProperties']);
+const NAME_MAPS = new Set([
+  'properties',
+  '$defs',
+  'definitions',
+  'dependentRequired',
+  'dependencies',
+  'patternProperties',
+]);
 const FIRST = ['$schema', '$id', 'title', 'description', 'type'];
 
 function keywordRank(key: string): number {
@@ -157,10 +233,10 @@ export function stableOrder(value: unknown, isNameMap = false): unknown {
   return out;
 }
 
-function build(spec: SchemaSpec): Json {
+function build(spec: SchemaSpec, target: Target): Json {
   // io 'input': what a producer may send (optional-with-default fields stay optional, and
   // unknown properties stay allowed, as the contract says they are ignored).
-  const root = z.toJSONSchema(spec.schema, { io: 'input', target: 'draft-2020-12', override }) as Json;
+  const root = z.toJSONSchema(spec.schema, { io: 'input', target, override: overrideFor(target) }) as Json;
   root.title = spec.title;
   root.description = spec.description;
   const properties = root.properties as Record<string, Json>;
@@ -169,14 +245,30 @@ function build(spec: SchemaSpec): Json {
     if (!property) throw new Error(`${spec.file}: description for unknown field ${field}`);
     property.description = property.description ? `${text} ${property.description}` : text;
   }
-  spec.extra?.(root);
+  spec.extra?.(root, target);
   return root;
 }
 
-/** File name → exact file content, for every schema. */
+/**
+ * Each message's payload schema for the AsyncAPI document: the same build in draft-07, without
+ * `$schema` (an AsyncAPI Schema Object names its dialect through the message's schemaFormat).
+ */
+export function asyncApiPayloads(): Map<string, { spec: SchemaSpec; schema: Json }> {
+  const out = new Map<string, { spec: SchemaSpec; schema: Json }>();
+  for (const spec of SPECS) {
+    const { $schema: _, ...schema } = build(spec, 'draft-7');
+    out.set(spec.name, { spec, schema: stableOrder(schema) as Json });
+  }
+  return out;
+}
+
+/** File name → exact file content, for every schema and the AsyncAPI document. */
 export function renderSchemas(): Map<string, string> {
   const out = new Map<string, string>();
-  for (const spec of SPECS) out.set(spec.file, `${JSON.stringify(stableOrder(build(spec)), null, 2)}\n`);
+  for (const spec of SPECS) {
+    out.set(spec.file, `${JSON.stringify(stableOrder(build(spec, 'draft-2020-12')), null, 2)}\n`);
+  }
+  out.set(ASYNCAPI_FILE, `${JSON.stringify(renderAsyncApi(asyncApiPayloads()), null, 2)}\n`);
   return out;
 }
 
@@ -201,10 +293,10 @@ function main(argv: string[]): number {
   if (argv.includes('--check')) {
     const stale = staleSchemas(dir);
     if (stale.length > 0) {
-      console.error(`stale JSON Schemas: ${stale.join(', ')}; run \`npm run schemas\` and commit the result`);
+      console.error(`stale schemas: ${stale.join(', ')}; run \`npm run schemas\` and commit the result`);
       return 1;
     }
-    console.log('JSON Schemas are fresh');
+    console.log('JSON Schemas and AsyncAPI document are fresh');
     return 0;
   }
   mkdirSync(dir, { recursive: true });
@@ -214,7 +306,7 @@ function main(argv: string[]): number {
     writeFileSync(join(dir, file), text);
     console.log(`wrote ${join(dir, file)}`);
   }
-  if (stale.size === 0) console.log('JSON Schemas already fresh');
+  if (stale.size === 0) console.log('JSON Schemas and AsyncAPI document already fresh');
   return 0;
 }
 

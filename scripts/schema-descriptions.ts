@@ -1,5 +1,5 @@
 /**
- * Field descriptions for the generated JSON Schemas, worded after /work/shared/CONTRACT.md
+ * Field descriptions for the generated JSON Schemas, worded after docs/CONTRACT.md
  * (the wire contract), so a team reading only the schema learns the rules that matter.
  * generate-schemas.ts fails if a description names a field the zod schema does not have.
  */
@@ -62,4 +62,34 @@ export const ALERT_DESCRIPTIONS: Record<string, string> = {
   certainty: 'confirmed: the whole accuracy circle is on the alerting side of the boundary.',
   late: 'The fix is older than a fix already processed for that tag.',
   evidence: 'The fixes the decision rests on, oldest first.',
+};
+
+export const ALERT_ACTION_DESCRIPTIONS: Record<string, string> = {
+  actionId:
+    'Chosen by the console once per request; consumers apply each actionId once, so a retried or replayed record changes nothing.',
+  incidentId:
+    'The incident acted on (the alert’s breachId when it has one, else its alertId); also the Kafka key.',
+  kind: 'What the operator did.',
+  user: 'Login name of who acted.',
+  role: 'The role they acted in.',
+  at: 'Integer ms: when the console accepted the action (the console’s wall clock).',
+  note: 'Free text. Required (not blank) when kind is note, and to close a STRAP_TAMPER incident; optional otherwise. Sensitive: never logged.',
+  outcome: 'Required when kind is close; only a close has one.',
+};
+
+export const NOTIFICATION_DESCRIPTIONS: Record<string, string> = {
+  notificationId:
+    'The Standard Webhooks webhook-id, derived from the alert and the endpoint: every retry and redelivery of one alert to one endpoint carries the same id. Also the Kafka key.',
+  alertId: 'The alert being delivered.',
+  incidentId: 'The alert’s incident.',
+  endpoint: 'The endpoint’s configured name (never its URL or secret).',
+  reason: 'Why the alert was routed to the endpoint.',
+  actionId: 'The escalation’s actionId when reason is escalation.',
+  attempt: '1 for the first attempt.',
+  at: 'Integer ms: when this attempt or outcome happened.',
+  outcome:
+    'delivered: a 2xx answered, nothing more is sent; retrying: another attempt is due at nextAttemptAt; exhausted: the retry schedule ran out and a person must phone the force; endpoint_disabled: the endpoint answered 410 Gone (or was disabled earlier), nothing more is sent to it, and a person must take over.',
+  status: 'HTTP status of this attempt, when one came back.',
+  error: 'Short error text (timeout, connection reset); never a body, a URL or a secret.',
+  nextAttemptAt: 'Integer ms: when the next attempt is due (with retrying).',
 };

@@ -3,7 +3,7 @@
  * The `fenceline` command. Each subcommand lives in its own module and is loaded only when
  * asked for, so `fenceline kafka status` does not pay for the engine or kafkajs.
  */
-import { pathToFileURL } from 'node:url';
+import { isEntryPoint } from './entry-point.js';
 
 export interface Subcommand {
   summary: string;
@@ -48,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   return cmd.run(rest);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (isEntryPoint(import.meta.url, process.argv[1])) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -5,9 +5,11 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
+  AlertActionSchema,
   AlertSchema,
   describeZodError,
   EnrolmentSchema,
+  NotificationRecordSchema,
   PingSchema,
   ZoneSchema,
 } from '../../src/contract/index.js';
@@ -16,12 +18,14 @@ const SCHEMAS = fileURLToPath(new URL('../../schemas/', import.meta.url));
 const EXAMPLES = join(SCHEMAS, 'examples');
 const INVALID = join(EXAMPLES, 'invalid');
 
-type Kind = 'ping' | 'zone' | 'enrolment' | 'alert';
+type Kind = 'ping' | 'zone' | 'enrolment' | 'alert' | 'alert-action' | 'notification';
 const ZOD: Record<Kind, z.ZodType> = {
   ping: PingSchema,
   zone: ZoneSchema,
   enrolment: EnrolmentSchema,
   alert: AlertSchema,
+  'alert-action': AlertActionSchema,
+  notification: NotificationRecordSchema,
 };
 
 // strict: true makes ajv refuse unknown keywords and loose typing in the generated schemas.
@@ -36,7 +40,8 @@ const JSON_SCHEMA = Object.fromEntries(
 ) as Record<Kind, ValidateFunction>;
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
-const kindOf = (file: string): Kind => file.split(/[-.]/)[0] as Kind;
+const kindOf = (file: string): Kind =>
+  file.startsWith('alert-action-') ? 'alert-action' : (file.split(/[-.]/)[0] as Kind);
 
 const VALID = readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
 
@@ -44,9 +49,14 @@ describe('valid examples', () => {
   it('cover every case the contract names', () => {
     expect(VALID.sort()).toEqual(
       [
+        'alert-action-acknowledge.json',
+        'alert-action-close.json',
         'alert-exclusion-entered.json',
         'alert-no-signal.json',
         'enrolment.json',
+        'notification-delivered.json',
+        'notification-exhausted.json',
+        'notification-retrying.json',
         'ping-fix.json',
         'ping-heartbeat.json',
         'ping-status.json',

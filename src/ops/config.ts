@@ -9,7 +9,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_TOPICS } from '../contract/index.js';
-import { DEFAULT_ENGINE_CONFIG, type EngineConfig } from '../engine/index.js';
+import { CONFIRM_RULES, DEFAULT_ENGINE_CONFIG, type EngineConfig } from '../engine/index.js';
 import {
   booleanVar,
   brokerListVar,
@@ -79,6 +79,11 @@ const EnvSchema = z.object({
   LOG_LEVEL: enumVar(LOG_LEVELS),
   DEFAULT_ACCURACY_M: numberVar({ gt: 0 }),
   CONFIRM_FIXES: integerVar(1, 100),
+  CONFIRM_RULE: enumVar(CONFIRM_RULES),
+  CORROBORATE_INCLUSION: booleanVar(),
+  EVIDENCE_TAU_S: numberVar({ gt: 0 }),
+  EVIDENCE_THRESHOLD: numberVar({ gt: 0 }),
+  EVIDENCE_OUTLIER_SHARE: numberVar({ min: 0, max: 0.5 }),
   MAX_SPEED_MPS: numberVar({ gt: 0 }),
   LOW_BATTERY_THRESHOLD: numberVar({ min: 0, max: 1 }),
   NO_SIGNAL_AFTER_S: numberVar({ gt: 0 }),
@@ -133,6 +138,27 @@ export const ENV_VARS: Readonly<Record<EnvVarName, EnvVarDoc>> = {
   CONFIRM_FIXES: {
     default: String(DEFAULT_ENGINE_CONFIG.confirmFixes),
     meaning: 'consecutive fixes on one side that raise or end a violation',
+  },
+  CONFIRM_RULE: {
+    default: DEFAULT_ENGINE_CONFIG.confirmRule,
+    meaning:
+      'how a violation is raised: corroborated (rule 1.1: two fixes with one confirmed, or evidence over time) or single-fix (one confirmed fix; faster, noisier)',
+  },
+  CORROBORATE_INCLUSION: {
+    default: String(DEFAULT_ENGINE_CONFIG.corroborateInclusion),
+    meaning: 'apply the corroborated rule to INCLUSION_LEFT too (false: LEFT follows single-fix)',
+  },
+  EVIDENCE_TAU_S: {
+    default: String(DEFAULT_ENGINE_CONFIG.evidenceTauS),
+    meaning: 'rule 1.1: a fix dt seconds after the previous one weighs min(1, dt / this)',
+  },
+  EVIDENCE_THRESHOLD: {
+    default: String(DEFAULT_ENGINE_CONFIG.evidenceThreshold),
+    meaning: 'rule 1.1: evidence score (log-odds) that raises a possible violation',
+  },
+  EVIDENCE_OUTLIER_SHARE: {
+    default: String(DEFAULT_ENGINE_CONFIG.evidenceOutlierShare),
+    meaning: 'rule 1.1: assumed share of fixes their accuracy does not describe (caps one fix at ~5.3)',
   },
   MAX_SPEED_MPS: {
     default: String(DEFAULT_ENGINE_CONFIG.maxSpeedMps),
@@ -224,6 +250,11 @@ export function loadConfig(env: Record<string, string | undefined>): WorkerConfi
     logLevel: e.LOG_LEVEL,
     engine: {
       confirmFixes: e.CONFIRM_FIXES,
+      confirmRule: e.CONFIRM_RULE,
+      corroborateInclusion: e.CORROBORATE_INCLUSION,
+      evidenceTauS: e.EVIDENCE_TAU_S,
+      evidenceThreshold: e.EVIDENCE_THRESHOLD,
+      evidenceOutlierShare: e.EVIDENCE_OUTLIER_SHARE,
       maxSpeedMps: e.MAX_SPEED_MPS,
       defaultAccuracyM: e.DEFAULT_ACCURACY_M,
       lowBatteryThreshold: e.LOW_BATTERY_THRESHOLD,

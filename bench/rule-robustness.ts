@@ -49,15 +49,15 @@ const s0 = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(0));
 
 export function renderRules(results: readonly ComparisonResult[]): string {
   const lines = [
-    '| fleet | rule | recall (all) | recall ≥ 60 s | ENTERED | false (on outlier fixes) | false per 100 ENTERED | delay p50 / p95 / max s | LEFT recall | LEFT false |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| fleet | rule | recall (all) | recall ≥ 60 s | ENTERED | false (on outlier fixes) | false per 100 ENTERED | delay p50 / p95 / max s | LEFT recall | LEFT false | LEFT delay p50 / p95 s |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     for (const rule of r.rules) {
       const e = rule.entered;
       const l = rule.left;
       lines.push(
-        `| ${r.fleet} (${r.subjects.toLocaleString('en-GB')}) | ${rule.name} | ${pct(e.recall)} (${e.detected}/${e.episodes}) | ${pct(e.recallLong)} | ${e.alerts} | ${e.falseAlerts} (${e.falseFromOutliers}) | ${e.alerts ? ((100 * e.falseAlerts) / e.alerts).toFixed(1) : '-'} | ${s0(e.delayS.p50)} / ${s0(e.delayS.p95)} / ${s0(e.delayS.max)} | ${pct(l.recall)} | ${l.falseAlerts} |`,
+        `| ${r.fleet} (${r.subjects.toLocaleString('en-GB')}) | ${rule.name} | ${pct(e.recall)} (${e.detected}/${e.episodes}) | ${pct(e.recallLong)} | ${e.alerts} | ${e.falseAlerts} (${e.falseFromOutliers}) | ${e.alerts ? ((100 * e.falseAlerts) / e.alerts).toFixed(1) : '-'} | ${s0(e.delayS.p50)} / ${s0(e.delayS.p95)} / ${s0(e.delayS.max)} | ${pct(l.recall)} (${l.detected}/${l.episodes}) | ${l.falseAlerts} | ${s0(l.delayS.p50)} / ${s0(l.delayS.p95)} |`,
       );
     }
   }

@@ -111,6 +111,8 @@ export function stepZone(ctx: FixContext, zone: CompiledZone, track: ZoneTrack |
   const phase: ZonePhase = track === null ? 'clear' : track.phase;
 
   const corroborate = phase === 'clear' && corroborates(ctx.config, zone.kind);
+  // A score left by rule 1.1 after a switch to 'single-fix' would keep the track awake forever.
+  if (!corroborate && track !== null && track.score > 0) clearScore(track);
 
   switch (STEP[phase][side]) {
     case 'reset':

@@ -66,14 +66,14 @@ export function renderRules(results: readonly ComparisonResult[]): string {
 
 export function renderStress(r: ComparisonResult): string {
   const lines = [
-    '| rule | true entries | caught | delay p50 / p95 / max s | with an APPROACH first | missed | missed with an APPROACH first |',
+    '| rule | true entries | caught | delay p50 / p95 / max s | with an APPROACH first (its lead p50 s) | missed | missed with an APPROACH first |',
     '|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const rule of r.rules) {
     const e = rule.entered;
     const a = rule.approachFirst;
     lines.push(
-      `| ${rule.name} | ${e.episodes} | ${e.detected} (${pct(e.recall)}) | ${s0(e.delayS.p50)} / ${s0(e.delayS.p95)} / ${s0(e.delayS.max)} | ${a.withApproach} | ${a.missed} | ${a.missedWithApproach} |`,
+      `| ${rule.name} | ${e.episodes} | ${e.detected} (${pct(e.recall)}) | ${s0(e.delayS.p50)} / ${s0(e.delayS.p95)} / ${s0(e.delayS.max)} | ${a.withApproach} (${s0(rule.approachLeadS.p50)}) | ${a.missed} | ${a.missedWithApproach} |`,
     );
   }
   return lines.join('\n');

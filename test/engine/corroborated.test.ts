@@ -292,6 +292,21 @@ describe('changelog', () => {
   });
 });
 
+describe('changelog shape checks', () => {
+  it('a malformed score or late chain is refused, naming the field', () => {
+    const h = new Harness(zones);
+    h.fix(0, 80, { acc: 40 });
+    h.fix(60, 80, { acc: 40 });
+    const good = JSON.parse(encodeTagState(h.state));
+    expect(() =>
+      decodeTagState(JSON.stringify({ ...good, zones: [{ ...good.zones[0], score: 'x' }] })),
+    ).toThrow('tag state: zones.0.score must be a finite number');
+    expect(() =>
+      decodeTagState(JSON.stringify({ ...good, late: { ts: 1, zones: [{ zoneId: 'home' }] } })),
+    ).toThrow('tag state: late.zones.0.run must be an array');
+  });
+});
+
 describe('late fixes', () => {
   it('given fixes outside, when a single late outlier confirmed inside arrives, then nothing', () => {
     const h = new Harness(zones);

@@ -27,7 +27,11 @@ export interface QualityResult {
   fixes: number;
   engineWallS: number;
   alertsByType: Record<string, number>;
+  /** Confirmation rule 1.1 (the default). */
   fenceline: DetectionScore;
+  /** The same fleet under rule 1.0, "single fix confirms" (confirmRule 'single-fix'). */
+  singleFix?: DetectionScore;
+  singleFixCurfew?: DetectionScore;
   naiveEveryFix: DetectionScore;
   naiveOnEntry: DetectionScore;
   curfew: DetectionScore;
@@ -39,6 +43,10 @@ export function runDetectionQuality(opts: SimOptions, log: (s: string) => void =
   const enrolments = new EnrolmentTable();
   const world = { zones, enrolments };
   const states = new Map<string, TagState>();
+  const singleStates = new Map<string, TagState>();
+  const singleConfig = { ...DEFAULT_ENGINE_CONFIG, confirmRule: 'single-fix' as const };
+  const singleEntered: ScoredAlert[] = [];
+  const singleLeft: ScoredAlert[] = [];
   const subjectOf = (tagId: string) => enrolments.get(tagId)?.subjectId;
   const naiveEvery = new NaiveBaseline(zones, subjectOf, 'every-fix');
   const naiveEntry = new NaiveBaseline(zones, subjectOf, 'on-entry');
@@ -85,6 +93,26 @@ export function runDetectionQuality(opts: SimOptions, log: (s: string) => void =
           }
         }
         engineMs += performance.now() - t0;
+        let single = singleStates.get(ev.key);
+        if (!single) {
+          single = newTagState(ev.key);
+          singleStates.set(ev.key, single);
+        }
+        for (const p of ev.pings) {
+          out.length = 0;
+          applyPing(world, singleConfig, single, p.ping, ev.uploadAt, ev.uploadAt, out);
+          for (const a of out) {
+            if (a.type !== 'EXCLUSION_ENTERED' && a.type !== 'INCLUSION_LEFT') continue;
+            const scored = {
+              tagId: a.tagId,
+              zoneId: a.zoneId!,
+              ts: a.ts,
+              arrivedAt: ev.uploadAt,
+              outlier: p.outlier === true,
+            };
+            (a.type === 'EXCLUSION_ENTERED' ? singleEntered : singleLeft).push(scored);
+          }
+        }
         for (const p of ev.pings) {
           pings++;
           if (p.ping.lat !== undefined) fixes++;
@@ -119,6 +147,8 @@ export function runDetectionQuality(opts: SimOptions, log: (s: string) => void =
     engineWallS: engineMs / 1000,
     alertsByType,
     fenceline: scoreDetections(exclusion, entered, run),
+    singleFix: scoreDetections(exclusion, singleEntered, run),
+    singleFixCurfew: scoreDetections(curfew, singleLeft, run),
     naiveEveryFix: scoreDetections(exclusion, naiveEvery.alerts, run),
     naiveOnEntry: scoreDetections(exclusion, naiveEntry.alerts, run),
     curfew: scoreDetections(curfew, left, run),

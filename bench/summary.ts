@@ -71,6 +71,8 @@ export function renderSummary(r: BenchResults): string {
   }
   if (r.quality) {
     const q = r.quality;
+    const per100 = (d: DetectionScore) =>
+      d.alerts === 0 ? '-' : ((100 * d.falseAlerts) / d.alerts).toFixed(1);
     const rules = DEFAULT_MATCH_RULES;
     out.push(
       '## Detection quality against ground truth',
@@ -79,11 +81,19 @@ export function renderSummary(r: BenchResults): string {
       '',
       '| detector | true episodes | detected | recall | recall (>= 60 s) | ENTERED alerts | false alerts | false / subject-day | delay p50 / p95 s (event time) | delay p50 / p95 s (incl. upload) |',
       '|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
-      scoreRow('Fenceline (defaults)', q.fenceline),
+      scoreRow('Fenceline (defaults, rule 1.1 corroborated)', q.fenceline),
+      ...(q.singleFix ? [scoreRow('Fenceline, rule 1.0 single fix confirms', q.singleFix)] : []),
       scoreRow('naive on-entry', q.naiveOnEntry),
       scoreRow('naive every-fix', q.naiveEveryFix),
       scoreRow('curfew: Fenceline INCLUSION_LEFT', q.curfew),
+      ...(q.singleFixCurfew ? [scoreRow('curfew: rule 1.0 INCLUSION_LEFT', q.singleFixCurfew)] : []),
       '',
+      ...(q.singleFix
+        ? [
+            `False ENTERED per 100 ENTERED: rule 1.1 ${per100(q.fenceline)}, rule 1.0 ${per100(q.singleFix)}; false on outlier fixes: ${q.fenceline.falseFromOutliers} vs ${q.singleFix.falseFromOutliers}. Robustness fleets: bench/results/rules.md (\`npx tsx bench/rule-robustness.ts\`).`,
+            '',
+          ]
+        : []),
       `Alerts by type (Fenceline): ${Object.entries(q.alertsByType)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}. Ground truth: ${Object.entries(q.truthCounts)

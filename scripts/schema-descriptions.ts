@@ -60,6 +60,8 @@ export const ALERT_DESCRIPTIONS: Record<string, string> = {
   accuracyM: 'The triggering fix’s accuracy radius in metres, where there is one.',
   distanceM: 'Signed distance in metres from the fix to the zone boundary: negative inside.',
   certainty: 'confirmed: the whole accuracy circle is on the alerting side of the boundary.',
+  score:
+    'Confirmation rule 1.1 only, on EXCLUSION_ENTERED / INCLUSION_LEFT: the evidence score (natural-log odds that the subject is on the violating side, floored at 0) when the alert was raised; the default threshold is 6.9. Absent under rule 1.0 ("single fix confirms") and on other types.',
   late: 'The fix is older than a fix already processed for that tag.',
   evidence: 'The fixes the decision rests on, oldest first.',
 };

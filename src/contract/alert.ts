@@ -39,6 +39,11 @@ export const AlertSchema = z.object({
   accuracyM: z.number().positive().optional(),
   distanceM: z.number().optional(),
   certainty: z.enum(['confirmed', 'possible']).optional(),
+  /**
+   * Confirmation rule 1.1: the evidence score (natural-log odds that the subject is on the
+   * violating side) when an ENTERED/LEFT was raised. Absent under the 'single-fix' rule.
+   */
+  score: z.number().nonnegative().optional(),
   late: z.boolean().optional(),
   evidence: z.array(EvidenceFix).optional(),
 });

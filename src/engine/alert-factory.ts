@@ -45,6 +45,11 @@ function roundDistance(d: number): number {
   return Math.round(d * 10) / 10;
 }
 
+/** Evidence score rounded to 0.01: it is read by people, and finer digits are noise. */
+function roundScore(s: number): number {
+  return Math.round(s * 100) / 100;
+}
+
 export function zoneAlert(
   type: ZoneAlertType,
   zone: CompiledZone,
@@ -57,6 +62,7 @@ export function zoneAlert(
   certainty: 'confirmed' | 'possible',
   late: boolean,
   evidence: EvidenceFix[],
+  score: number | null = null,
 ): Alert {
   const alert = {
     alertId: `${type}|${tagId}|${zone.zoneId}|${fix.ts}${late ? '|late' : ''}`,
@@ -75,6 +81,7 @@ export function zoneAlert(
   alert.accuracyM = fix.accuracyM;
   alert.distanceM = roundDistance(distanceM);
   alert.certainty = certainty;
+  if (score !== null) alert.score = roundScore(score);
   alert.late = late;
   alert.evidence = evidence;
   return alert;

@@ -150,6 +150,7 @@ function acceptFix(
   ctx.emittedAt = emittedAt;
   ctx.out = out;
   ctx.evidence = null;
+  if (state.late !== null) state.late = null; // an in-order fix ends a late chain
 
   // 1. Zones with something in progress, wherever the fix is. Dormant tracks (only episodes
   //    left) wait for step 2, like untracked zones.

@@ -1,9 +1,12 @@
 export { DEVICE_ALERT_SEVERITY } from './alert-factory.js';
 export { applyPing, PING_OUTCOMES, type PingOutcome } from './apply-ping.js';
 export {
+  CONFIRM_RULES,
+  type ConfirmRule,
   DEFAULT_ENGINE_CONFIG,
   type EngineConfig,
   EPISODE_RETENTION_MS,
+  EVIDENCE_CAP,
   LOW_BATTERY_HYSTERESIS,
   MAX_EPISODES,
   RECENT_TS_CAPACITY,

@@ -3,8 +3,12 @@
  * every object in the canonical key order (so encode(decode(x)) === x for any encoded state)
  * after checking the shape, and throws a StateCodecError naming the first bad field. Values are
  * checked for type only: the engine wrote them.
+ *
+ * Backward compatible: a state written before confirmation rule 1.1 has no `late` and its zone
+ * tracks no `score`/`scoreFixes`; they decode as "nothing in progress" (null, 0, []), which is
+ * exactly what such a state meant, so a worker upgraded mid-stream continues the same decisions.
  */
-import type { Episode, EvidenceFix, TagState, ZoneTrack } from './tag-state.js';
+import type { Episode, EvidenceFix, LateChain, LateZone, TagState, ZoneTrack } from './tag-state.js';
 
 export class StateCodecError extends Error {
   constructor(path: string, expected: string) {
@@ -44,7 +48,30 @@ export function decodeTagState(json: string): TagState {
     batteryTs: numOrNull(o.batteryTs, 'batteryTs'),
     lastFixArrivedAt: numOrNull(o.lastFixArrivedAt, 'lastFixArrivedAt'),
     noSignalTs: numOrNull(o.noSignalTs, 'noSignalTs'),
+    late: o.late === undefined || o.late === null ? null : lateChain(o.late, 'late'),
   };
+}
+
+function lateChain(raw: unknown, path: string): LateChain {
+  const o = obj(raw, path);
+  return {
+    ts: num(o.ts, `${path}.ts`),
+    zones: arr(o.zones, `${path}.zones`).map((z, i) => lateZone(z, `${path}.zones.${i}`)),
+  };
+}
+
+function lateZone(raw: unknown, path: string): LateZone {
+  const o = obj(raw, path);
+  return {
+    zoneId: str(o.zoneId, `${path}.zoneId`),
+    run: evidenceList(o.run, `${path}.run`),
+    score: num(o.score, `${path}.score`),
+    scoreFixes: evidenceList(o.scoreFixes, `${path}.scoreFixes`),
+  };
+}
+
+function evidenceList(raw: unknown, path: string): EvidenceFix[] {
+  return arr(raw, path).map((e, i) => evidence(e, `${path}.${i}`));
 }
 
 function track(raw: unknown, path: string): ZoneTrack {
@@ -56,6 +83,9 @@ function track(raw: unknown, path: string): ZoneTrack {
     phase: o.phase === 'clear' || o.phase === 'violating' ? o.phase : bad(`${path}.phase`, 'clear|violating'),
     streak: arr(o.streak, `${path}.streak`).map((e, i) => evidence(e, `${path}.streak.${i}`)),
     streakFrom: num(o.streakFrom, `${path}.streakFrom`),
+    // Absent before rule 1.1 (see the header).
+    score: o.score === undefined ? 0 : num(o.score, `${path}.score`),
+    scoreFixes: o.scoreFixes === undefined ? [] : evidenceList(o.scoreFixes, `${path}.scoreFixes`),
     breachId: o.breachId === null ? null : str(o.breachId, `${path}.breachId`),
     approached: bool(o.approached, `${path}.approached`),
     approachStreak: arr(o.approachStreak, `${path}.approachStreak`).map((e, i) =>

@@ -36,10 +36,20 @@ export interface ZoneTrack {
   /** The zone's kind when tracking began: a zone re-sent with the other kind starts afresh. */
   kind: 'exclusion' | 'inclusion';
   phase: ZonePhase;
-  /** Consecutive fixes on the side opposite to `phase` (violating side when clear, and back). */
+  /**
+   * Consecutive fixes on the side opposite to `phase` (violating side when clear, and back): the
+   * "run" of rule 1.1. At most EVIDENCE_CAP, the latest.
+   */
   streak: EvidenceFix[];
   /** Lower bound of the episode the current streak would open (see Episode). */
   streakFrom: number;
+  /**
+   * While clear, under rule 1.1: the evidence score S ≥ 0 (log-odds, see evidence-score.ts);
+   * 0 when nothing speaks for a violation, and always 0 while violating.
+   */
+  score: number;
+  /** The violating fixes that built `score` since it was last 0 (at most EVIDENCE_CAP, the latest). */
+  scoreFixes: EvidenceFix[];
   /** Set while violating: links ENTERED/LEFT to EXITED/RETURNED. */
   breachId: string | null;
   /** EXCLUSION_APPROACH already raised (or subsumed by an entry) for the current approach. */
@@ -51,6 +61,28 @@ export interface ZoneTrack {
   episodes: Episode[];
   /** Latest end of a closed episode (null: none yet); the track expires with it. */
   episodesEnd: number | null;
+}
+
+/** One zone's progress within a late chain (rule 1.1 applied to late fixes). */
+export interface LateZone {
+  zoneId: string;
+  /** Consecutive violating late fixes (at most EVIDENCE_CAP, the latest). */
+  run: EvidenceFix[];
+  score: number;
+  /** The violating late fixes that built `score` (at most EVIDENCE_CAP, the latest). */
+  scoreFixes: EvidenceFix[];
+}
+
+/**
+ * Late fixes arriving one after another in increasing ts (a buffered upload) form a chain,
+ * judged by the same rule as in-order fixes. Any other fix (in-order, or a late fix not newer
+ * than the chain's last) ends it. Null almost always.
+ */
+export interface LateChain {
+  /** ts of the chain's latest late fix. */
+  ts: number;
+  /** Zones with a run or a score in progress. */
+  zones: LateZone[];
 }
 
 export interface TagState {
@@ -76,6 +108,8 @@ export interface TagState {
   lastFixArrivedAt: number | null;
   /** lastTs at which NO_SIGNAL was raised; null when no silence is open. */
   noSignalTs: number | null;
+  /** The late chain in progress (rule 1.1), null when none. Absent in states written before 1.1. */
+  late: LateChain | null;
 }
 
 export function newTagState(tagId: string): TagState {
@@ -94,5 +128,6 @@ export function newTagState(tagId: string): TagState {
     batteryTs: null,
     lastFixArrivedAt: null,
     noSignalTs: null,
+    late: null,
   };
 }

@@ -5,15 +5,22 @@
  *   exclusion  violating: d <= 0 (confirmed: d + acc <= 0)   clear: d > 0  (confirmed: d - acc > 0)
  *   inclusion  violating: d > 0  (confirmed: d - acc > 0)    clear: d <= 0 (confirmed: d + acc <= 0)
  *
- * A streak counts consecutive evaluated fixes on the side opposite to the phase. It flips the
- * phase (and raises) at the first confirmed fix or at the confirmFixes-th fix, whichever comes
- * first; a fix on the phase's own side resets it. A fix at which the zone is inactive resets
- * every streak and silently closes an ongoing violation (see deactivateTrack).
+ * A streak (the "run") counts consecutive evaluated fixes on the side opposite to the phase; a
+ * fix on the phase's own side resets it. How a run flips the phase:
+ *  - ending a violation (and, under the 'single-fix' rule, raising one): at the first confirmed
+ *    fix or at the confirmFixes-th fix, whichever comes first;
+ *  - raising a violation under rule 1.1 ('corroborated'): fast path at the first fix where the
+ *    run holds two fixes, at least one confirmed ('confirmed'); slow path when the evidence score
+ *    (evidence-score.ts), kept while clear, reaches the threshold ('possible').
+ * A fix at which the zone is inactive resets every streak and the score and silently closes an
+ * ongoing violation (see deactivateTrack).
  */
 import type { CompiledZone } from '../geo/index.js';
 import { signedDistanceM } from '../geo/index.js';
 import { zoneAlert, zoneBreachId } from './alert-factory.js';
+import { type EngineConfig, EVIDENCE_CAP } from './config.js';
 import { closeEpisode, openEpisode } from './episodes.js';
+import { nextScore } from './evidence-score.js';
 import { type FixContext, fixEvidence } from './fix-context.js';
 import type { EvidenceFix, ZonePhase, ZoneTrack } from './tag-state.js';
 
@@ -39,6 +46,8 @@ export function newTrack(zone: CompiledZone): ZoneTrack {
     phase: 'clear',
     streak: [],
     streakFrom: 0,
+    score: 0,
+    scoreFixes: [],
     breachId: null,
     approached: false,
     approachStreak: [],
@@ -56,6 +65,7 @@ export function isDormant(t: ZoneTrack): boolean {
   return (
     t.phase === 'clear' &&
     t.streak.length === 0 &&
+    t.score === 0 &&
     !t.approached &&
     t.approachStreak.length === 0 &&
     t.beyond === 0
@@ -75,6 +85,7 @@ export function deactivateTrack(t: ZoneTrack, ts: number): void {
     t.breachId = null;
   }
   if (t.streak.length > 0) t.streak.length = 0;
+  clearScore(t);
   t.approached = false;
   if (t.approachStreak.length > 0) t.approachStreak.length = 0;
   t.beyond = 0;
@@ -99,14 +110,20 @@ export function stepZone(ctx: FixContext, zone: CompiledZone, track: ZoneTrack |
   const side: Side = violatingSide ? 'violating' : 'clear';
   const phase: ZonePhase = track === null ? 'clear' : track.phase;
 
+  const corroborate = phase === 'clear' && corroborates(ctx.config, zone.kind);
+  // A score left by rule 1.1 after a switch to 'single-fix' would keep the track awake forever.
+  if (!corroborate && track !== null && track.score > 0) clearScore(track);
+
   switch (STEP[phase][side]) {
     case 'reset':
-      if (track !== null && track.streak.length > 0) track.streak.length = 0;
+      if (track !== null) {
+        if (track.streak.length > 0) track.streak.length = 0;
+        if (corroborate && track.score > 0) addEvidence(ctx, track, exclusion ? -d : d, false);
+      }
       break;
     case 'count': {
       if (track === null) track = addTrack(ctx, zone);
       if (track.streak.length === 0) track.streakFrom = ctx.prevTs ?? ctx.ts;
-      track.streak.push(fixEvidence(ctx));
       const confirmed = violatingSide
         ? exclusion
           ? d + acc <= 0
@@ -114,7 +131,20 @@ export function stepZone(ctx: FixContext, zone: CompiledZone, track: ZoneTrack |
         : exclusion
           ? d - acc > 0
           : d + acc <= 0;
-      if (confirmed || track.streak.length >= ctx.config.confirmFixes) flip(ctx, zone, track, d, confirmed);
+      if (corroborate) {
+        pushCapped(track.streak, fixEvidence(ctx), EVIDENCE_CAP);
+        addEvidence(ctx, track, exclusion ? -d : d, true);
+        const n = track.streak.length;
+        if (n >= 2 && (confirmed || (n === 2 && runStartConfirmed(zone, track.streak[0]!)))) {
+          flip(ctx, zone, track, d, 'confirmed', track.streak);
+        } else if (track.score >= ctx.config.evidenceThreshold) {
+          flip(ctx, zone, track, d, 'possible', track.scoreFixes);
+        }
+      } else {
+        track.streak.push(fixEvidence(ctx));
+        if (confirmed || track.streak.length >= ctx.config.confirmFixes)
+          flip(ctx, zone, track, d, confirmed ? 'confirmed' : 'possible', track.streak);
+      }
       break;
     }
     default: {
@@ -132,11 +162,57 @@ function clearApproach(t: ZoneTrack): void {
   t.beyond = 0;
 }
 
-function flip(ctx: FixContext, zone: CompiledZone, track: ZoneTrack, d: number, confirmed: boolean): void {
+/** Is the violation in zones of this kind raised by rule 1.1? */
+export function corroborates(config: EngineConfig, kind: 'exclusion' | 'inclusion'): boolean {
+  return config.confirmRule === 'corroborated' && (kind === 'exclusion' || config.corroborateInclusion);
+}
+
+/**
+ * Was the run's first fix confirmed on the violating side? Asked only at the run's second fix
+ * (a confirmed fix later in the run raises by itself), so the run needs no flag in the state.
+ */
+export function runStartConfirmed(zone: CompiledZone, first: EvidenceFix): boolean {
+  const d = signedDistanceM(zone, first.lat, first.lon);
+  return zone.kind === 'exclusion' ? d + first.accuracyM <= 0 : d - first.accuracyM > 0;
+}
+
+/** Add this fix's evidence (v = violation depth) to the track's score. */
+function addEvidence(ctx: FixContext, track: ZoneTrack, v: number, violating: boolean): void {
+  const c = ctx.config;
+  const dt = ctx.prevTs === null ? null : ctx.ts - ctx.prevTs;
+  track.score = nextScore(track.score, v, ctx.acc, dt, c.evidenceTauS, c.evidenceOutlierShare);
+  if (track.score === 0) {
+    if (track.scoreFixes.length > 0) track.scoreFixes.length = 0;
+  } else if (violating) {
+    pushCapped(track.scoreFixes, fixEvidence(ctx), EVIDENCE_CAP);
+  }
+}
+
+function clearScore(t: ZoneTrack): void {
+  t.score = 0;
+  if (t.scoreFixes.length > 0) t.scoreFixes.length = 0;
+}
+
+/**
+ * The run completed: flip the phase and raise. `evidence` (the run or the score's fixes) now
+ * belongs to the alert; the track gets fresh arrays.
+ */
+function flip(
+  ctx: FixContext,
+  zone: CompiledZone,
+  track: ZoneTrack,
+  d: number,
+  certainty: 'confirmed' | 'possible',
+  evidence: EvidenceFix[],
+): void {
   const fix = fixEvidence(ctx);
   const type = FLIP_ALERT[track.phase][zone.kind];
-  const evidence = track.streak;
-  track.streak = []; // the old array now belongs to the alert
+  const score = track.phase === 'clear' && corroborates(ctx.config, zone.kind) ? track.score : null;
+  if (evidence === track.streak) track.streak = [];
+  else track.streak.length = 0;
+  if (evidence === track.scoreFixes) track.scoreFixes = [];
+  else if (track.scoreFixes.length > 0) track.scoreFixes.length = 0;
+  track.score = 0;
   let breachId: string;
   if (track.phase === 'clear') {
     breachId = zoneBreachId(ctx.state.tagId, zone.zoneId, ctx.ts);
@@ -149,7 +225,6 @@ function flip(ctx: FixContext, zone: CompiledZone, track: ZoneTrack, d: number, 
     track.breachId = null;
     closeEpisode(track, ctx.ts);
   }
-  const certainty = confirmed ? 'confirmed' : 'possible';
   ctx.out.push(
     zoneAlert(
       type,
@@ -163,6 +238,7 @@ function flip(ctx: FixContext, zone: CompiledZone, track: ZoneTrack, d: number, 
       certainty,
       false,
       evidence,
+      score,
     ),
   );
 }
@@ -233,7 +309,7 @@ function addTrack(ctx: FixContext, zone: CompiledZone): ZoneTrack {
   return t;
 }
 
-function pushCapped(list: EvidenceFix[], e: EvidenceFix, cap: number): void {
+export function pushCapped(list: EvidenceFix[], e: EvidenceFix, cap: number): void {
   list.push(e);
   if (list.length > cap) list.shift();
 }

@@ -8,7 +8,7 @@
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { DEFAULT_TOPICS } from '../contract/index.js';
+import { CONFIRM_RULES, type ConfirmRule, DEFAULT_TOPICS } from '../contract/index.js';
 import {
   booleanVar,
   brokerListVar,
@@ -41,6 +41,11 @@ export class ConfigError extends Error {
  */
 export interface EngineSettings {
   confirmFixes?: number;
+  confirmRule?: ConfirmRule;
+  corroborateInclusion?: boolean;
+  evidenceTauS?: number;
+  evidenceThreshold?: number;
+  evidenceOutlierShare?: number;
   maxSpeedMps?: number;
   defaultAccuracyM?: number;
   lowBatteryThreshold?: number;
@@ -50,6 +55,11 @@ export interface EngineSettings {
 /** Which variable sets which engine tunable. */
 export const ENGINE_VARS = {
   CONFIRM_FIXES: 'confirmFixes',
+  CONFIRM_RULE: 'confirmRule',
+  CORROBORATE_INCLUSION: 'corroborateInclusion',
+  EVIDENCE_TAU_S: 'evidenceTauS',
+  EVIDENCE_THRESHOLD: 'evidenceThreshold',
+  EVIDENCE_OUTLIER_SHARE: 'evidenceOutlierShare',
   MAX_SPEED_MPS: 'maxSpeedMps',
   DEFAULT_ACCURACY_M: 'defaultAccuracyM',
   LOW_BATTERY_THRESHOLD: 'lowBatteryThreshold',
@@ -101,6 +111,11 @@ const EnvSchema = z.object({
   LOG_LEVEL: enumVar(LOG_LEVELS),
   DEFAULT_ACCURACY_M: numberVar({ gt: 0 }).optional(),
   CONFIRM_FIXES: integerVar(1, 100).optional(),
+  CONFIRM_RULE: enumVar(CONFIRM_RULES).optional(),
+  CORROBORATE_INCLUSION: booleanVar().optional(),
+  EVIDENCE_TAU_S: numberVar({ gt: 0 }).optional(),
+  EVIDENCE_THRESHOLD: numberVar({ gt: 0 }).optional(),
+  EVIDENCE_OUTLIER_SHARE: numberVar({ min: 0, max: 0.5 }).optional(),
   MAX_SPEED_MPS: numberVar({ gt: 0 }).optional(),
   LOW_BATTERY_THRESHOLD: numberVar({ min: 0, max: 1 }).optional(),
   NO_SIGNAL_AFTER_S: numberVar({ gt: 0 }).optional(),
@@ -163,6 +178,27 @@ export const ENV_VARS: Readonly<Record<EnvVarName, EnvVarDoc>> = {
     default: null,
     meaning: 'consecutive fixes on one side that raise or end a violation',
   },
+  CONFIRM_RULE: {
+    default: null,
+    meaning:
+      'how a violation is raised: corroborated (rule 1.1: two fixes with one confirmed, or evidence over time) or single-fix (one confirmed fix; faster, noisier)',
+  },
+  CORROBORATE_INCLUSION: {
+    default: null,
+    meaning: 'apply the corroborated rule to INCLUSION_LEFT too (false: LEFT follows single-fix)',
+  },
+  EVIDENCE_TAU_S: {
+    default: null,
+    meaning: 'rule 1.1: a fix dt seconds after the previous one weighs min(1, dt / this)',
+  },
+  EVIDENCE_THRESHOLD: {
+    default: null,
+    meaning: 'rule 1.1: evidence score (log-odds) that raises a possible violation',
+  },
+  EVIDENCE_OUTLIER_SHARE: {
+    default: null,
+    meaning: 'rule 1.1: assumed share of fixes their accuracy does not describe (caps one fix at ~5.3)',
+  },
   MAX_SPEED_MPS: {
     default: null,
     meaning: 'fixes implying a faster move (m/s) are set aside as outliers',
@@ -208,13 +244,13 @@ function withDefaults(env: Record<string, string | undefined>): Record<EnvVarNam
   return out;
 }
 
-function engineSettings(e: Partial<Record<EngineVar, number>>): EngineSettings {
-  const out: EngineSettings = {};
+function engineSettings(e: { [V in EngineVar]?: EngineSettings[(typeof ENGINE_VARS)[V]] }): EngineSettings {
+  const out: Record<string, unknown> = {};
   for (const name of Object.keys(ENGINE_VARS) as EngineVar[]) {
     const value = e[name];
     if (value !== undefined) out[ENGINE_VARS[name]] = value;
   }
-  return out;
+  return out as EngineSettings;
 }
 
 /**

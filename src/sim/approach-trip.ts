@@ -5,6 +5,8 @@
  *  - through: pass through the zone on foot or slowly by car, close to its middle;
  *  - near-miss: stay 5-30 minutes just outside the boundary (25-300 m), inside the warning
  *    ring. This is the false-alarm bait: a noisy fix there can look inside.
+ * With `shallowIndoor` (the stress fleet) every trip is an entry that stops 5-30 m inside the
+ * boundary and dwells indoors: a real breach whose evidence stays weak.
  */
 import { type LatLon, toLatLon } from './geodesy.js';
 import type { Rng } from './prng.js';
@@ -43,8 +45,21 @@ function at(z: SimZone, r: number, theta: number): LatLon {
  * Place one approach trip starting at `t0` from `origin`, returning to it. Appends segments and
  * returns the time the subject is back at `origin`.
  */
-export function placeApproachTrip(rng: Rng, origin: LatLon, z: SimZone, t0: number, out: Segment[]): number {
-  const kind: ApproachKind = rng.next() < 0.5 ? 'entry' : rng.next() < 0.4 ? 'through' : 'near-miss';
+export function placeApproachTrip(
+  rng: Rng,
+  origin: LatLon,
+  z: SimZone,
+  t0: number,
+  out: Segment[],
+  shallowIndoor = false,
+): number {
+  const kind: ApproachKind = shallowIndoor
+    ? 'entry'
+    : rng.next() < 0.5
+      ? 'entry'
+      : rng.next() < 0.4
+        ? 'through'
+        : 'near-miss';
   const ox = (origin.lon - z.frame.lon0) * z.frame.kx;
   const oy = (origin.lat - z.frame.lat0) * z.frame.ky;
   // Arrive from the origin's side, with some spread, and park outside the warning ring.
@@ -55,7 +70,9 @@ export function placeApproachTrip(rng: Rng, origin: LatLon, z: SimZone, t0: numb
   const slow = rng.chance(0.5) ? rng.uniform(1.2, 1.6) : rng.uniform(4, 9);
   switch (kind) {
     case 'entry': {
-      let target = at(z, rng.uniform(0, 0.15) * z.extentM, rng.uniform(0, 2 * Math.PI));
+      let target = shallowIndoor
+        ? at(z, boundaryAlong(z, theta) - rng.uniform(5, 30), theta)
+        : at(z, rng.uniform(0, 0.15) * z.extentM, rng.uniform(0, 2 * Math.PI));
       if (!insideSimZone(z, target.lat, target.lon)) target = z.centre;
       t = placeRoute(planRoute(rng, park, target, slow), t, out);
       const leave = t + Math.round(rng.uniform(2, 20) * 60_000);

@@ -59,7 +59,7 @@ export function buildDayPlan(
     if (approach) {
       const leave = Math.max(t + 10 * MIN, local(rng.uniform(11.5 * 60, 14 * 60)));
       placeDwell(workSpot, t, leave, 'work', out);
-      t = placeApproachTrip(rng, workSpot, approach, leave, out);
+      t = placeApproachTrip(rng, workSpot, approach, leave, out, opts.shallowIndoorEntries === true);
     }
     const commute = planRoute(rng, workSpot, homeSpot, undefined, avoid);
     let leaveWork = local(rng.uniform(16 * 60, 18 * 60));
@@ -76,7 +76,7 @@ export function buildDayPlan(
   let home = local(rng.uniform(10 * 60, 14 * 60));
   if (approach) {
     placeDwell(homeSpot, t, home, 'home', out);
-    t = placeApproachTrip(rng, homeSpot, approach, home, out);
+    t = placeApproachTrip(rng, homeSpot, approach, home, out, opts.shallowIndoorEntries === true);
     home = t;
   } else if (spec.nearBoundary || rng.chance(0.6)) {
     const shop = spec.nearBoundary ?? errandPlace(rng, spec);

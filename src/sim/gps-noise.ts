@@ -36,7 +36,15 @@ export class GpsNoise {
   private w: number;
   private lastT = Number.NaN;
 
-  constructor(rng: Rng) {
+  /**
+   * `correlationScale` multiplies every correlation time; `trueErrorScale` multiplies the actual
+   * error (not the reported accuracy). Both 1 by default: the draws are the same either way.
+   */
+  constructor(
+    rng: Rng,
+    private readonly correlationScale = 1,
+    private readonly trueErrorScale = 1,
+  ) {
     this.zx = rng.normal();
     this.zy = rng.normal();
     this.w = rng.normal();
@@ -46,16 +54,16 @@ export class GpsNoise {
   sample(rng: Rng, t: number, env: GpsEnvironment, outlierRate: number, out: NoiseSample): NoiseSample {
     const dtS = Number.isNaN(this.lastT) ? 1e9 : (t - this.lastT) / 1000;
     this.lastT = t;
-    const rho = Math.exp(-dtS / TAU_S[env]);
+    const rho = Math.exp(-dtS / (TAU_S[env] * this.correlationScale));
     const keep = Math.sqrt(1 - rho * rho);
     this.zx = rho * this.zx + keep * rng.normal();
     this.zy = rho * this.zy + keep * rng.normal();
-    const rhoW = Math.exp(-dtS / SIGMA_TAU_S);
+    const rhoW = Math.exp(-dtS / (SIGMA_TAU_S * this.correlationScale));
     this.w = rhoW * this.w + Math.sqrt(1 - rhoW * rhoW) * rng.normal();
     const sigma = Math.min(40, Math.max(1.2, BASE_SIGMA[env] * Math.exp(0.35 * this.w)));
     out.accuracyM = Math.round(RAYLEIGH_95 * sigma * 10) / 10;
-    out.dx = sigma * this.zx;
-    out.dy = sigma * this.zy;
+    out.dx = sigma * this.trueErrorScale * this.zx;
+    out.dy = sigma * this.trueErrorScale * this.zy;
     out.outlier = rng.next() < outlierRate;
     if (out.outlier) {
       const r = rng.uniform(30, 150);

@@ -27,6 +27,18 @@ export interface SimOptions {
   uploadMaxMin: number;
   /** Probability that a fix is a multipath outlier (its reported accuracy does not cover its error). */
   outlierRate: number;
+  /**
+   * Robustness runs (absent = off, so default runs stay byte-identical). Multiplies the GPS
+   * error's correlation time: 2 = errors wander twice as slowly (fix-to-fix more alike).
+   */
+  errorCorrelationScale?: number;
+  /** True GPS error = this × the error the reported accuracy describes (1.3: receivers over-confident). */
+  trueErrorScale?: number;
+  /**
+   * Stress fleet: every approach trip is an entry that stops only 5-30 m inside the zone
+   * boundary and dwells indoors (poor, correlated GPS), the hardest real entry to see.
+   */
+  shallowIndoorEntries?: boolean;
 }
 
 /** 2025-06-02 00:00 Europe/London (a Monday, BST): fixed so a seed alone names a fleet. */

@@ -69,7 +69,7 @@ export class SubjectSim {
     this.noiseRng = Rng.derive(opts.seed, spec.index, STREAM.noise);
     this.uploadRng = Rng.derive(opts.seed, spec.index, STREAM.upload);
     this.deviceRng = Rng.derive(opts.seed, spec.index, STREAM.device);
-    this.noise = new GpsNoise(this.noiseRng);
+    this.noise = new GpsNoise(this.noiseRng, opts.errorCorrelationScale ?? 1, opts.trueErrorScale ?? 1);
     this.truth = new TruthTracker(spec, curfewActive, emitTruth);
     this.battery = this.deviceRng.uniform(0.75, 1);
     this.drainPerH = this.deviceRng.uniform(0.012, 0.03);
@@ -169,7 +169,11 @@ export class SubjectSim {
 
   private makePing(t: number, seg: Segment, p: LatLon): SimPing {
     const env: GpsEnvironment =
-      seg.mode !== 'dwell' ? 'moving' : seg.place === 'zone' ? 'outdoor-static' : 'indoor';
+      seg.mode !== 'dwell'
+        ? 'moving'
+        : seg.place === 'zone' && !this.opts.shallowIndoorEntries
+          ? 'outdoor-static'
+          : 'indoor';
     this.updateBattery(t, seg);
     const battery = Math.round(this.battery * 100) / 100;
     if (battery < LOW_BATTERY && !this.lowBatteryReported) {

@@ -3,13 +3,13 @@
  * i.e. 100-300 m from the centre). Once per approach; re-armed only by leaving beyond the ring.
  */
 import { describe, expect, it } from 'vitest';
-import { circle, Harness, sec } from './engine-fixtures.js';
+import { circle, Harness, SINGLE_FIX, sec } from './engine-fixtures.js';
 
 const zones = [circle('home', 100, { warningM: 200, severity: 'P2' })];
 
 /** Walk the tag through [metres north from the centre, accuracy] one minute apart. */
 function walk(path: Array<[number, number]>): Harness {
-  const h = new Harness(zones);
+  const h = new Harness(zones, SINGLE_FIX);
   path.forEach(([north, acc], i) => {
     h.fix(i * 60, north, { acc });
   });
@@ -124,7 +124,7 @@ describe('approach', () => {
   });
 
   it('an inactive zone raises no approach, and re-activation judges the approach afresh', () => {
-    const h = new Harness([circle('home', 100, { warningM: 200, validFrom: sec(120) })]);
+    const h = new Harness([circle('home', 100, { warningM: 200, validFrom: sec(120) })], SINGLE_FIX);
     h.fix(0, 250, { acc: 10 });
     h.fix(60, 250, { acc: 10 });
     expect(h.alerts).toEqual([]);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENGINE_CONFIG } from '../../src/engine/index.js';
 import { compileZone } from '../../src/geo/index.js';
-import { at, circle, Harness, sec } from './engine-fixtures.js';
+import { at, circle, Harness, SINGLE_FIX, sec } from './engine-fixtures.js';
 
 const zones = [circle('home', 100, { version: 3 })];
 
@@ -41,7 +41,7 @@ describe('entry', () => {
       expected: [],
     },
   ])('given $name, then $expected', ({ fixes, expected }) => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     fixes.forEach(([north, acc], i) => {
       h.fix(i * 60, north!, { acc: acc! });
     });
@@ -49,7 +49,7 @@ describe('entry', () => {
   });
 
   it('a clear entry raises at once, confirmed, with that fix alone as evidence and every field set', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, 500, { acc: 10 });
     h.fix(60, 40, { acc: 10 });
     const [lat, lon] = at(40);
@@ -77,7 +77,7 @@ describe('entry', () => {
   });
 
   it('two possible fixes in a row raise a possible ENTERED with both fixes as evidence, oldest first', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, 95, { acc: 25 });
     h.fix(60, 90); // no accuracyM: the configured default (25) applies
     expect(h.alerts).toHaveLength(1);
@@ -89,7 +89,7 @@ describe('entry', () => {
   });
 
   it('with confirmFixes = 3, two possible fixes are not enough and the third raises', () => {
-    const h = new Harness(zones, { ...DEFAULT_ENGINE_CONFIG, confirmFixes: 3 });
+    const h = new Harness(zones, { ...SINGLE_FIX, confirmFixes: 3 });
     h.fix(0, 95);
     h.fix(60, 95);
     expect(h.alerts).toEqual([]);
@@ -100,7 +100,7 @@ describe('entry', () => {
 
 describe('exit and hysteresis', () => {
   it('a confirmed fix outside ends the violation at once, with the same breachId', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, 0, { acc: 10 });
     h.fix(60, 300, { acc: 10 });
     expect(h.types()).toEqual(['EXCLUSION_ENTERED', 'EXCLUSION_EXITED']);
@@ -112,7 +112,7 @@ describe('exit and hysteresis', () => {
   });
 
   it('two possible fixes outside in a row end it (possible)', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, 0, { acc: 10 });
     h.fix(60, 105, { acc: 25 });
     expect(h.types()).toEqual(['EXCLUSION_ENTERED']);
@@ -123,20 +123,20 @@ describe('exit and hysteresis', () => {
   });
 
   it('given an ENTERED, when 20 jittery fixes alternate across the boundary, then nothing flaps (no EXITED, no second ENTERED)', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, 0, { acc: 10 });
     for (let i = 1; i <= 20; i++) h.fix(i * 60, i % 2 === 1 ? 105 : 95, { acc: 25 });
     expect(h.types()).toEqual(['EXCLUSION_ENTERED']);
   });
 
   it('given no violation, when 20 jittery fixes alternate across the boundary one by one, then nothing is raised', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     for (let i = 0; i < 20; i++) h.fix(i * 60, i % 2 === 0 ? 105 : 95, { acc: 25 });
     expect(h.alerts).toEqual([]);
   });
 
   it('given no violation, when 20 jittery fixes go in, in, out, in, in, out..., then exactly one possible ENTERED at the 2nd fix and never an EXITED', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     for (let i = 0; i < 20; i++) h.fix(i * 60, i % 3 === 2 ? 105 : 95, { acc: 25 });
     expect(h.alerts.map((a) => [a.type, a.certainty, a.ts])).toEqual([
       ['EXCLUSION_ENTERED', 'possible', sec(60)],
@@ -144,7 +144,7 @@ describe('exit and hysteresis', () => {
   });
 
   it('a fix far from a zone being violated still counts toward EXITED (the tracked zone is checked, not only R-tree candidates)', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, 0, { acc: 10 });
     h.fix(3600, 20_000, { acc: 10 });
     expect(h.types()).toEqual(['EXCLUSION_ENTERED', 'EXCLUSION_EXITED']);
@@ -154,7 +154,7 @@ describe('exit and hysteresis', () => {
   });
 
   it('tracks nothing for a tag that never comes near a zone', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     for (let i = 0; i < 10; i++) h.fix(i * 60, 1000 + i);
     expect(h.state.zones).toEqual([]);
   });
@@ -162,7 +162,7 @@ describe('exit and hysteresis', () => {
 
 describe('zone changes', () => {
   it('a new version of a zone keeps the phase; the EXITED reports the new version', () => {
-    const h = new Harness([circle('home', 100, { version: 1 })]);
+    const h = new Harness([circle('home', 100, { version: 1 })], SINGLE_FIX);
     h.fix(0, 0, { acc: 10 });
     h.world.zones.upsert(compileZone(circle('home', 120, { version: 2 })));
     h.fix(60, 50, { acc: 10 });
@@ -174,7 +174,7 @@ describe('zone changes', () => {
   });
 
   it('a zone re-sent with the other kind starts afresh (no EXITED for a phase that now means the opposite)', () => {
-    const h = new Harness([circle('home', 100)]);
+    const h = new Harness([circle('home', 100)], SINGLE_FIX);
     h.fix(0, 0, { acc: 10 });
     h.world.zones.upsert(compileZone(circle('home', 100, { kind: 'inclusion' })));
     h.fix(60, 0, { acc: 10 });
@@ -183,7 +183,7 @@ describe('zone changes', () => {
   });
 
   it('a zone whose warning ring is removed drops the approach state', () => {
-    const h = new Harness([circle('home', 100, { warningM: 200 })]);
+    const h = new Harness([circle('home', 100, { warningM: 200 })], SINGLE_FIX);
     h.fix(0, 250, { acc: 10 });
     expect(h.state.zones[0]!.approached).toBe(true);
     h.world.zones.upsert(compileZone(circle('home', 100)));
@@ -192,7 +192,7 @@ describe('zone changes', () => {
   });
 
   it('a deleted zone loses its state silently', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, 0, { acc: 10 });
     h.world.zones.remove('home');
     h.fix(60, 300, { acc: 10 });
@@ -205,7 +205,7 @@ describe('inclusion zones', () => {
   const home = [circle('home', 100, { kind: 'inclusion' })];
 
   it('LEFT when confirmed outside, RETURNED when confirmed back inside, linked by breachId, severity P2 by default', () => {
-    const h = new Harness(home);
+    const h = new Harness(home, SINGLE_FIX);
     h.fix(0, 0, { acc: 10 });
     h.fix(60, 300, { acc: 10 });
     h.fix(120, 250, { acc: 10 });
@@ -218,7 +218,7 @@ describe('inclusion zones', () => {
   });
 
   it('a single noisy fix just outside raises nothing; two in a row raise a possible LEFT', () => {
-    const h = new Harness(home);
+    const h = new Harness(home, SINGLE_FIX);
     h.fix(0, 105, { acc: 25 });
     h.fix(60, 50, { acc: 25 });
     expect(h.alerts).toEqual([]);
@@ -228,7 +228,7 @@ describe('inclusion zones', () => {
   });
 
   it('an inclusion zone is checked even when the fix is far outside its bbox', () => {
-    const h = new Harness(home);
+    const h = new Harness(home, SINGLE_FIX);
     h.fix(0, 50_000, { acc: 10 });
     expect(h.types()).toEqual(['INCLUSION_LEFT']);
   });

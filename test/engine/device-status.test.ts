@@ -1,7 +1,7 @@
 /** Device status (strap, battery), NO_SIGNAL / SIGNAL_RESTORED, and unenrolled tags. */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENGINE_CONFIG, encodeTagState } from '../../src/engine/index.js';
-import { circle, Harness, sec, TAG } from './engine-fixtures.js';
+import { circle, Harness, SINGLE_FIX, sec, TAG } from './engine-fixtures.js';
 
 const zones = [circle('home', 100)];
 
@@ -13,7 +13,7 @@ describe('strap', () => {
     { name: 'tampered, ok, tampered (re-armed)', straps: ['tampered', 'ok', 'tampered'], expected: [0, 2] },
     { name: 'ok only', straps: ['ok', 'ok'], expected: [] },
   ])('given $name, then STRAP_TAMPER at pings $expected', ({ straps, expected }) => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     straps.forEach((strap, i) => {
       expect(h.ping({ tagId: TAG, ts: sec(i * 60), strap: strap as 'ok' | 'tampered' })).toBe('status');
     });
@@ -23,7 +23,7 @@ describe('strap', () => {
   });
 
   it('a late status (older than the last strap seen) changes nothing', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.ping({ tagId: TAG, ts: sec(120), strap: 'ok' });
     h.ping({ tagId: TAG, ts: sec(60), strap: 'tampered' });
     expect(h.alerts).toEqual([]);
@@ -31,7 +31,7 @@ describe('strap', () => {
   });
 
   it('a ping with a fix and a tamper raises both, the tamper carrying the fix position', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     expect(h.fix(0, 0, { acc: 10, strap: 'tampered' })).toBe('applied');
     expect(h.types()).toEqual(['EXCLUSION_ENTERED', 'STRAP_TAMPER']);
     const tamper = h.alerts[1]!;
@@ -53,7 +53,7 @@ describe('strap', () => {
 
 describe('battery', () => {
   it('LOW_BATTERY once until it recovers to threshold + 0.05, then again', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     const levels = [0.5, 0.14, 0.1, 0.16, 0.19, 0.12, 0.2, 0.3, 0.149];
     levels.forEach((battery, i) => {
       h.ping({ tagId: TAG, ts: sec(i * 60), battery });
@@ -65,7 +65,7 @@ describe('battery', () => {
   });
 
   it('exactly at the threshold is not low', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.ping({ tagId: TAG, ts: sec(0), battery: DEFAULT_ENGINE_CONFIG.lowBatteryThreshold });
     expect(h.alerts).toEqual([]);
   });
@@ -75,7 +75,7 @@ describe('NO_SIGNAL', () => {
   const after = DEFAULT_ENGINE_CONFIG.noSignalAfterS * 1000;
 
   it('once per silence, at the last fix ts, then SIGNAL_RESTORED with the same breachId', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, 1000, { arrivedAt: sec(5) });
     expect(h.sweep(sec(5) + after - 1)).toBe(false);
     expect(h.sweep(sec(5) + after)).toBe(true);
@@ -95,7 +95,7 @@ describe('NO_SIGNAL', () => {
   });
 
   it('an outlier or a late fix is not an accepted in-order fix: the silence stays open', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, 1000);
     h.fix(600, 1000);
     h.sweep(sec(600) + after);
@@ -105,11 +105,11 @@ describe('NO_SIGNAL', () => {
   });
 
   it('never for a tag without fixes, an unenrolled tag, or an enrolment that has ended', () => {
-    expect(new Harness(zones).sweep(sec(100_000))).toBe(false);
-    const ended = new Harness(zones, undefined, { tagId: TAG, subjectId: 's1', validTo: sec(600) });
+    expect(new Harness(zones, SINGLE_FIX).sweep(sec(100_000))).toBe(false);
+    const ended = new Harness(zones, SINGLE_FIX, { tagId: TAG, subjectId: 's1', validTo: sec(600) });
     ended.fix(0, 1000);
     expect(ended.sweep(sec(600) + after)).toBe(false);
-    const removed = new Harness(zones);
+    const removed = new Harness(zones, SINGLE_FIX);
     removed.fix(0, 1000);
     removed.world.enrolments.remove(TAG);
     expect(removed.sweep(sec(0) + after)).toBe(false);
@@ -118,7 +118,7 @@ describe('NO_SIGNAL', () => {
 
 describe('unenrolled tags', () => {
   it('raise nothing and change nothing, even inside an exclusion zone with a tampered strap', () => {
-    const h = new Harness(zones, undefined, null);
+    const h = new Harness(zones, SINGLE_FIX, null);
     const before = encodeTagState(h.state);
     expect(h.fix(0, 0, { acc: 10, strap: 'tampered', battery: 0.01 })).toBe('unenrolled');
     expect(h.ping({ tagId: TAG, ts: sec(60), strap: 'tampered' })).toBe('unenrolled');
@@ -127,12 +127,12 @@ describe('unenrolled tags', () => {
   });
 
   it('heartbeats are reported as such', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     expect(h.ping({ tagId: TAG, ts: sec(0) })).toBe('heartbeat');
   });
 
   it('a ping for another tag is a programming error', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     expect(() => h.ping({ tagId: 'other', ts: sec(0) })).toThrow(/other/);
   });
 });

@@ -115,3 +115,12 @@ export class Harness {
 }
 
 export const sec = (s: number) => T0 + s * 1000;
+
+/**
+ * Confirmation rule 1.0 ("single fix confirms"), still available by configuration. Tests written
+ * for it (confirmation, schedule, late fixes...) pin it; rule 1.1 has corroborated.test.ts.
+ */
+export const SINGLE_FIX: EngineConfig = Object.freeze({
+  ...DEFAULT_ENGINE_CONFIG,
+  confirmRule: 'single-fix',
+});

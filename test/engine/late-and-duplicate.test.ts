@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { encodeTagState } from '../../src/engine/index.js';
-import { circle, Harness, sec } from './engine-fixtures.js';
+import { circle, Harness, SINGLE_FIX, sec } from './engine-fixtures.js';
 
 const zones = [circle('home', 100)];
 
@@ -15,7 +15,7 @@ describe('duplicates', () => {
     { name: 'an earlier applied fix again', repeat: 0 },
     { name: 'an earlier late-applied fix again', repeat: 30 },
   ])('given $name, then outcome duplicate and the state is untouched', ({ repeat }) => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, 500, { acc: 10 });
     h.fix(60, 450, { acc: 10 });
     h.fix(120, 400, { acc: 10 });
@@ -27,7 +27,7 @@ describe('duplicates', () => {
   });
 
   it('the ring remembers the last 16 applied ts: older repeats are judged as late fixes (outside: nothing)', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     for (let i = 0; i < 20; i++) h.fix(i * 60, 500 + i, { acc: 10 });
     expect(h.fix(4 * 60, 504, { acc: 10 })).toBe('duplicate'); // 16th most recent
     expect(h.fix(3 * 60, 503, { acc: 10 })).toBe('late'); // fell out of the ring
@@ -36,7 +36,7 @@ describe('duplicates', () => {
   });
 
   it('a repeated confirmed entry raises once', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, 0, { acc: 10 });
     h.fix(0, 0, { acc: 10 });
     expect(h.outcomes).toEqual(['applied', 'duplicate']);
@@ -46,7 +46,7 @@ describe('duplicates', () => {
 
 describe('late fixes', () => {
   it('given fixes outside, when a late fix confirmed inside arrives, then a late ENTERED with that fix as evidence', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, 500, { acc: 10 });
     h.fix(120, 500, { acc: 10 });
     expect(h.fix(60, 20, { acc: 10 })).toBe('late');
@@ -64,7 +64,7 @@ describe('late fixes', () => {
   });
 
   it('given a late ENTERED, when more late fixes of the same upload show the same violation, then nothing more', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, 500, { acc: 10 });
     h.fix(600, 500, { acc: 10 });
     for (let s = 60; s < 600; s += 60) h.fix(s, 10, { acc: 10 });
@@ -72,7 +72,7 @@ describe('late fixes', () => {
   });
 
   it('given an ongoing ENTERED, when a late fix inside arrives, then it is covered (nothing)', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, 500, { acc: 10 });
     h.fix(120, 0, { acc: 10 });
     h.fix(180, 0, { acc: 10 });
@@ -83,7 +83,7 @@ describe('late fixes', () => {
   });
 
   it('given an ENTERED and EXITED, when a late fix inside that episode arrives, then it is covered; one after it is not', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, 0, { acc: 10 });
     h.fix(300, 500, { acc: 10 });
     h.fix(600, 500, { acc: 10 });
@@ -95,7 +95,7 @@ describe('late fixes', () => {
   });
 
   it('a late fix that is only possibly inside raises nothing and changes no streak', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, 500, { acc: 10 });
     h.fix(120, 95, { acc: 25 }); // possible, streak 1
     h.fix(60, 95, { acc: 25 }); // late, possible
@@ -105,7 +105,7 @@ describe('late fixes', () => {
   });
 
   it('a late fix does not advance or reset the in-order streak', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, 500, { acc: 10 });
     h.fix(120, 95, { acc: 25 });
     h.fix(60, 500, { acc: 10 }); // late and outside: must not reset the streak
@@ -116,7 +116,7 @@ describe('late fixes', () => {
   });
 
   it('episodes are kept 24 h past their end for late fixes, then the zone is forgotten', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, 0, { acc: 10 });
     h.fix(60, 500, { acc: 10 });
     h.fix(3600, 20_000, { acc: 10 });
@@ -131,7 +131,7 @@ describe('late fixes', () => {
   });
 
   it('a remembered (dormant) zone is judged like any other when the tag comes back', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, 0, { acc: 10 });
     h.fix(60, 500, { acc: 10 });
     h.fix(120, 95, { acc: 25 });
@@ -148,7 +148,7 @@ describe('late fixes', () => {
   });
 
   it('a late inclusion breach raises a late LEFT', () => {
-    const h = new Harness([circle('home', 100, { kind: 'inclusion' })]);
+    const h = new Harness([circle('home', 100, { kind: 'inclusion' })], SINGLE_FIX);
     h.fix(0, 0, { acc: 10 });
     h.fix(120, 0, { acc: 10 });
     h.fix(60, 400, { acc: 10 });

@@ -4,14 +4,14 @@
  * time since the last fix makes it possible. Zone: exclusion circle of 100 m at the centre.
  */
 import { describe, expect, it } from 'vitest';
-import { circle, Harness, sec } from './engine-fixtures.js';
+import { circle, Harness, SINGLE_FIX, sec } from './engine-fixtures.js';
 
 const zones = [circle('home', 100)];
 const FAR = 50_000; // 50 km north: the tag's usual whereabouts
 
 describe('speed filter', () => {
   it('given a tag 50 km away, when one fix teleports into the zone and the next is back, then it is ignored', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, FAR, { acc: 10 });
     expect(h.fix(60, 0, { acc: 10 })).toBe('outlier');
     expect(h.state.suspect).toMatchObject({ ts: sec(60) });
@@ -22,14 +22,14 @@ describe('speed filter', () => {
   });
 
   it('given a two-hour gap, when the tag reappears 50 km away inside the zone, then it is accepted at once', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, FAR, { acc: 10 });
     expect(h.fix(7200, 0, { acc: 10 })).toBe('applied');
     expect(h.types()).toEqual(['EXCLUSION_ENTERED']);
   });
 
   it('given an outlier in the zone, when the next fix agrees with it, then both are applied and together confirm the entry', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, FAR, { acc: 10 });
     expect(h.fix(60, 95, { acc: 25 })).toBe('outlier');
     expect(h.alerts).toEqual([]);
@@ -41,7 +41,7 @@ describe('speed filter', () => {
   });
 
   it('a second outlier that agrees with neither replaces the suspect', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, FAR, { acc: 10 });
     expect(h.fix(60, 0, { acc: 10 })).toBe('outlier');
     expect(h.fix(120, -FAR, { acc: 10 })).toBe('outlier');
@@ -50,7 +50,7 @@ describe('speed filter', () => {
   });
 
   it('accuracy circles are subtracted: a sloppy fix of a standing tag is not an outlier', () => {
-    const h = new Harness(zones);
+    const h = new Harness(zones, SINGLE_FIX);
     h.fix(0, FAR, { acc: 10 });
     expect(h.fix(1, FAR + 2000, { acc: 2000 })).toBe('applied');
   });

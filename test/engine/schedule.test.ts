@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Zone } from '../../src/contract/index.js';
 import { zoneActiveAt } from '../../src/engine/index.js';
 import { compileZone } from '../../src/geo/index.js';
-import { circle, Harness, SUBJECT, sec, T0, TAG } from './engine-fixtures.js';
+import { circle, Harness, SINGLE_FIX, SUBJECT, sec, T0, TAG } from './engine-fixtures.js';
 
 const ALL_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const utc = (iso: string) => Date.parse(`${iso}Z`);
@@ -20,7 +20,7 @@ const curfew: Zone = circle('curfew', 100, {
 
 /** Given a fresh tag confirmed outside the curfew address at `ts`: is a LEFT raised? */
 function leftRaisedAt(zone: Zone, ts: number): boolean {
-  const h = new Harness([zone]);
+  const h = new Harness([zone], SINGLE_FIX);
   h.fix((ts - T0) / 1000, 500, { acc: 10 });
   return h.types().includes('INCLUSION_LEFT');
 }
@@ -135,7 +135,7 @@ describe('schedule shapes', () => {
 
 describe('validity windows at the fix ts', () => {
   it('given a zone valid from one hour after the fix, then nothing; a fix at validFrom raises', () => {
-    const h = new Harness([circle('z', 100, { validFrom: sec(3600) })]);
+    const h = new Harness([circle('z', 100, { validFrom: sec(3600) })], SINGLE_FIX);
     h.fix(0, 0, { acc: 10 });
     h.fix(3599, 0, { acc: 10 });
     expect(h.alerts).toEqual([]);
@@ -144,7 +144,7 @@ describe('validity windows at the fix ts', () => {
   });
 
   it('given a violation, when the zone validity ends, then it closes silently and a later fix raises nothing', () => {
-    const h = new Harness([circle('z', 100, { validTo: sec(600) })]);
+    const h = new Harness([circle('z', 100, { validTo: sec(600) })], SINGLE_FIX);
     h.fix(0, 0, { acc: 10 });
     h.fix(300, 0, { acc: 10 });
     h.fix(600, 0, { acc: 10 });
@@ -154,7 +154,7 @@ describe('validity windows at the fix ts', () => {
   });
 
   it('given a curfew LEFT, when the window closes while outside, then no RETURNED; the next night raises a new LEFT', () => {
-    const h = new Harness([curfew]);
+    const h = new Harness([curfew], SINGLE_FIX);
     const night = utc('2026-01-05T22:00:00');
     h.fix((night - T0) / 1000, 500, { acc: 10 });
     h.fix((night + 10 * 3600_000 - T0) / 1000, 500, { acc: 10 }); // 08:00: window closed
@@ -164,7 +164,7 @@ describe('validity windows at the fix ts', () => {
   });
 
   it('the enrolment is evaluated at the fix ts', () => {
-    const h = new Harness([circle('z', 100)], undefined, {
+    const h = new Harness([circle('z', 100)], SINGLE_FIX, {
       tagId: TAG,
       subjectId: SUBJECT,
       validFrom: sec(60),

@@ -32,6 +32,11 @@ const READ: Record<EnvVarName, (c: WorkerConfig) => unknown> = {
   LOG_LEVEL: (c) => c.logLevel,
   DEFAULT_ACCURACY_M: (c) => resolveEngineConfig(c.engine).defaultAccuracyM,
   CONFIRM_FIXES: (c) => resolveEngineConfig(c.engine).confirmFixes,
+  CONFIRM_RULE: (c) => resolveEngineConfig(c.engine).confirmRule,
+  CORROBORATE_INCLUSION: (c) => resolveEngineConfig(c.engine).corroborateInclusion,
+  EVIDENCE_TAU_S: (c) => resolveEngineConfig(c.engine).evidenceTauS,
+  EVIDENCE_THRESHOLD: (c) => resolveEngineConfig(c.engine).evidenceThreshold,
+  EVIDENCE_OUTLIER_SHARE: (c) => resolveEngineConfig(c.engine).evidenceOutlierShare,
   MAX_SPEED_MPS: (c) => resolveEngineConfig(c.engine).maxSpeedMps,
   LOW_BATTERY_THRESHOLD: (c) => resolveEngineConfig(c.engine).lowBatteryThreshold,
   NO_SIGNAL_AFTER_S: (c) => resolveEngineConfig(c.engine).noSignalAfterS,
@@ -59,6 +64,11 @@ const DEFAULTS: Record<EnvVarName, unknown> = {
   LOG_LEVEL: 'info',
   DEFAULT_ACCURACY_M: 25,
   CONFIRM_FIXES: 2,
+  CONFIRM_RULE: 'corroborated',
+  CORROBORATE_INCLUSION: true,
+  EVIDENCE_TAU_S: 60,
+  EVIDENCE_THRESHOLD: 6.9,
+  EVIDENCE_OUTLIER_SHARE: 0.01,
   MAX_SPEED_MPS: 70,
   LOW_BATTERY_THRESHOLD: 0.15,
   NO_SIGNAL_AFTER_S: 900,
@@ -176,6 +186,29 @@ const CASES: Record<EnvVarName, { good: Good[]; bad: string[] }> = {
       ['3', 3],
     ],
     bad: ['0', '1.5', '101', 'x'],
+  },
+  CONFIRM_RULE: {
+    good: [
+      ['single-fix', 'single-fix'],
+      ['Corroborated', 'corroborated'],
+    ],
+    bad: ['single', 'two-fix', '1.1'],
+  },
+  CORROBORATE_INCLUSION: {
+    good: [
+      ['false', false],
+      ['yes', true],
+    ],
+    bad: ['maybe'],
+  },
+  EVIDENCE_TAU_S: { good: [['30', 30]], bad: ['0', '-60', '1m'] },
+  EVIDENCE_THRESHOLD: { good: [['4.6', 4.6]], bad: ['0', 'high'] },
+  EVIDENCE_OUTLIER_SHARE: {
+    good: [
+      ['0', 0],
+      ['0.02', 0.02],
+    ],
+    bad: ['-0.01', '0.6', '1%'],
   },
   MAX_SPEED_MPS: { good: [['55.5', 55.5]], bad: ['0', '-70', 'fast'] },
   LOW_BATTERY_THRESHOLD: {

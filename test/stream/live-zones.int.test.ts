@@ -91,7 +91,11 @@ describe('live zone changes', () => {
       ],
       1,
     );
-    worker = await startTestWorker(workerConfig(brokers, names, { PINGS_PARTITIONS: '1' }));
+    // One confirmed fix per check is enough to show which zones apply: rule 1.0 ("single fix
+    // confirms") keeps this test about zone changes, not about confirmation (corroborated.test.ts).
+    worker = await startTestWorker(
+      workerConfig(brokers, names, { PINGS_PARTITIONS: '1', CONFIRM_RULE: 'single-fix' }),
+    );
   });
 
   afterAll(async () => {

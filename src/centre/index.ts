@@ -1,0 +1,4 @@
+export * from './fold.js';
+export * from './incident.js';
+export * from './pairs.js';
+export * from './workflow.js';

@@ -1,5 +1,6 @@
 export * from './alert.js';
 export * from './alert-action.js';
+export * from './console-audit.js';
 export * from './decode.js';
 export * from './enrolment.js';
 export * from './incident.js';

@@ -229,6 +229,8 @@ function applyNotification(state: CentreState, record: NotificationRecord): Fold
   const { seq: _s, ackDueAt: _d, ...rest } = prev;
   const changed = commit(state, {
     ...rest,
+    // The ledger is keyed by notificationId, so its records spread over partitions and arrive in
+    // a different interleaving per consumer: keep them sorted so every console shows one order.
     notifications: [
       ...prev.notifications,
       {
@@ -241,7 +243,13 @@ function applyNotification(state: CentreState, record: NotificationRecord): Fold
         ...(record.status !== undefined && { status: record.status }),
         ...(record.error !== undefined && { error: record.error }),
       },
-    ],
+    ].sort(
+      (a, b) =>
+        a.at - b.at ||
+        (a.notificationId < b.notificationId ? -1 : a.notificationId > b.notificationId ? 1 : 0) ||
+        a.attempt - b.attempt ||
+        (a.outcome < b.outcome ? -1 : a.outcome > b.outcome ? 1 : 0),
+    ),
     notifyFailed: prev.notifyFailed || failed,
     severity: failed ? 'P1' : prev.severity,
   });

@@ -93,12 +93,10 @@ export function buildApp(ctx: ConsoleContext): FastifyInstance {
     const status =
       err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) ctx.logger.error({ err }, 'request failed');
-    void reply
-      .code(status)
-      .send({
-        error: status === 500 ? 'internal' : (err.code ?? 'bad_request'),
-        reason: status === 500 ? 'internal error' : 'bad request',
-      });
+    void reply.code(status).send({
+      error: status === 500 ? 'internal' : (err.code ?? 'bad_request'),
+      reason: status === 500 ? 'internal error' : 'bad request',
+    });
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -294,6 +294,14 @@ describe("the notifier's ledger", () => {
     expect(i).toMatchObject({ notifyFailed: true, severity: 'P1' });
     expect(openIncidents(s)[0]!.incidentId).toBe('b-1');
   });
+  it('records folded in either partition interleaving give the same incident', () => {
+    const r1 = rec({ notificationId: 'n-b', at: T0 + 1 });
+    const r2 = rec({ notificationId: 'n-a', at: T0 + 1, outcome: 'exhausted' });
+    const one = given(A(alert()), N(r1), N(r2));
+    const two = given(A(alert()), N(r2), N(r1));
+    const strip = (s: CentreState) => ({ ...s.incidents.get('b-1')!, seq: 0 });
+    expect(strip(one)).toEqual(strip(two));
+  });
   it('a record read before its alert is applied when the alert arrives; a replayed record once', () => {
     const s = given(
       N(rec({ outcome: 'exhausted' })),

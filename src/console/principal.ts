@@ -32,7 +32,7 @@ export function principalOf(
   proxy: ConsoleConfig['proxy'],
   now: number,
 ): Principal | undefined {
-  if (proxy !== undefined && proxy.trustedAddresses.includes(peer(req))) {
+  if (proxy?.trustedAddresses.includes(peer(req))) {
     const user = req.headers[proxy.userHeader];
     const role = RoleSchema.safeParse(req.headers[proxy.roleHeader]);
     if (typeof user === 'string' && USER_NAME.test(user) && role.success) {

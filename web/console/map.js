@@ -45,8 +45,10 @@ export function drawMap(box, data, tileUrl) {
   const mPerDegLon = 111_320 * Math.cos((lat0 * Math.PI) / 180);
   const toM = ([lon, lat]) => [(lon - lon0) * mPerDegLon, (lat - lat0) * M_PER_DEG_LAT];
   const ms = pts.map(toM);
-  const spanX = Math.max(50, ...ms.map((p) => Math.abs(p[0]) * 2));
-  const spanY = Math.max(50, ...ms.map((p) => Math.abs(p[1]) * 2));
+  // Polygons' warning rings lie outside their outline: leave room for them.
+  const margin = zone && zone.geometry.type !== 'Point' ? 2 * (zone.warningM ?? 0) : 0;
+  const spanX = Math.max(50, ...ms.map((p) => Math.abs(p[0]) * 2)) + margin;
+  const spanY = Math.max(50, ...ms.map((p) => Math.abs(p[1]) * 2)) + margin;
   const scale = Math.min((W * 0.85) / spanX, (H * 0.85) / spanY); // px per metre
   const px = (ll) => {
     const [x, y] = toM(ll);

@@ -12,6 +12,7 @@ import type { CentreStore } from './centre-store.js';
 
 const BUFFER = 20_000;
 const HEARTBEAT_MS = 15_000;
+export const SNAPSHOT_LIMIT = 2000;
 
 interface Client {
   res: ServerResponse;
@@ -65,7 +66,10 @@ export class EventStreamHub {
         if (i.seq > last) out += `id: ${i.seq}\nevent: incident\ndata: ${JSON.stringify(i)}\n\n`;
       if (out !== '') res.write(out);
     } else {
-      const snapshot = { seq, serverNow: now, incidents: openIncidents(this.store.state) };
+      // The queue's head, not all of it: a backlog of tens of thousands would be megabytes per
+      // client. Changes to any incident still arrive as events.
+      const open = openIncidents(this.store.state);
+      const snapshot = { seq, serverNow: now, total: open.length, incidents: open.slice(0, SNAPSHOT_LIMIT) };
       res.write(`id: ${seq}\nevent: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
     }
     const client: Client = { res };

@@ -61,6 +61,7 @@ function connect() {
   source.addEventListener('snapshot', (e) => {
     const snap = JSON.parse(e.data);
     setServerNow(snap.serverNow);
+    state.snapshotTotal = snap.total;
     const open = new Set(snap.incidents.map((i) => i.incidentId));
     // Incidents we held that are no longer open were closed while we were away.
     for (const [id, i] of state.incidents)

@@ -65,7 +65,8 @@ export function renderQueue(view, state) {
   const refresh = () => {
     const open = [...state.incidents.values()].filter((i) => i.status !== 'closed').sort(order);
     tbody.replaceChildren(...open.map(row));
-    count.textContent = `(${open.length})`;
+    const total = Math.max(open.length, state.snapshotTotal ?? 0);
+    count.textContent = total > open.length ? `(${open.length} shown of ${total})` : `(${open.length})`;
   };
   refresh();
   return {

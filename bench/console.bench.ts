@@ -41,7 +41,14 @@ const CLIENTS = Number(v.clients);
 const RATE = Number(v.rate);
 const SECONDS = Number(v.seconds);
 const log = (s: string) => process.stderr.write(`${s}\n`);
-const TYPES = ['EXCLUSION_ENTERED', 'INCLUSION_LEFT', 'NO_SIGNAL', 'STRAP_TAMPER', 'LOW_BATTERY', 'EXCLUSION_APPROACH'] as const;
+const TYPES = [
+  'EXCLUSION_ENTERED',
+  'INCLUSION_LEFT',
+  'NO_SIGNAL',
+  'STRAP_TAMPER',
+  'LOW_BATTERY',
+  'EXCLUSION_APPROACH',
+] as const;
 const SEV = ['P1', 'P2', 'P3'] as const;
 
 function historicAlert(rng: Rng, i: number, t0: number): Alert {
@@ -99,8 +106,14 @@ function sseClient(base: string, cookie: string, latencies: number[]): Promise<(
           end = buf.indexOf('\n\n');
           if (!frame.includes('event: incident')) continue;
           const data = frame.slice(frame.indexOf('data: ') + 6);
-          const incident = JSON.parse(data) as { incidentId: string; openedAt: number; seq: number; alerts: unknown[] };
-          if (incident.incidentId.startsWith('live-') && incident.alerts.length === 1) latencies.push(at - incident.openedAt);
+          const incident = JSON.parse(data) as {
+            incidentId: string;
+            openedAt: number;
+            seq: number;
+            alerts: unknown[];
+          };
+          if (incident.incidentId.startsWith('live-') && incident.alerts.length === 1)
+            latencies.push(at - incident.openedAt);
         }
       });
       resolve(() => req.destroy());
@@ -134,7 +147,11 @@ async function main() {
       await rm(stateDir, { recursive: true, force: true });
     };
   }
-  const kafka = new Kafka({ clientId: 'console-bench', brokers: brokers.split(','), logLevel: logLevel.ERROR });
+  const kafka = new Kafka({
+    clientId: 'console-bench',
+    brokers: brokers.split(','),
+    logLevel: logLevel.ERROR,
+  });
   const stamp = `cbench-${Date.now().toString(36)}`;
   const topics = {
     TOPIC_ALERTS: `${stamp}.alerts`,
@@ -170,13 +187,29 @@ async function main() {
       const base = { incidentId: a.breachId!, user: 'olga', role: 'operator' as const };
       actions.push({ ...base, actionId: `ack-${i}`, kind: 'acknowledge', at: a.emittedAt + 30_000 });
       if (actions.length < ACTIONS && a.type !== 'STRAP_TAMPER') {
-        actions.push({ ...base, actionId: `close-${i}`, kind: 'close', outcome: 'false_alarm_gps', at: a.emittedAt + 90_000 });
+        actions.push({
+          ...base,
+          actionId: `close-${i}`,
+          kind: 'close',
+          outcome: 'false_alarm_gps',
+          at: a.emittedAt + 90_000,
+        });
       }
     }
     let t = Date.now();
-    await produceAll(kafka, topics.TOPIC_ALERTS, alerts.map((a) => ({ key: a.tagId, value: JSON.stringify(a) })));
-    await produceAll(kafka, topics.TOPIC_ALERT_ACTIONS, actions.map((a) => ({ key: a.incidentId, value: JSON.stringify(a) })));
-    log(`history: ${ALERTS} alerts + ${actions.length} actions produced in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    await produceAll(
+      kafka,
+      topics.TOPIC_ALERTS,
+      alerts.map((a) => ({ key: a.tagId, value: JSON.stringify(a) })),
+    );
+    await produceAll(
+      kafka,
+      topics.TOPIC_ALERT_ACTIONS,
+      actions.map((a) => ({ key: a.incidentId, value: JSON.stringify(a) })),
+    );
+    log(
+      `history: ${ALERTS} alerts + ${actions.length} actions produced in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+    );
 
     const password = 'bench-password-1';
     const usersFile = join(dir, 'users.json');
@@ -185,7 +218,14 @@ async function main() {
     const base = `http://127.0.0.1:${port}`;
     t = Date.now();
     child = spawn(process.execPath, ['dist/src/cli/main.js', 'console'], {
-      env: { ...process.env, ...topics, KAFKA_BROKERS: brokers, CONSOLE_PORT: String(port), CONSOLE_USERS_FILE: usersFile, LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        ...topics,
+        KAFKA_BROKERS: brokers,
+        CONSOLE_PORT: String(port),
+        CONSOLE_USERS_FILE: usersFile,
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     await waitReady(base, child);
@@ -194,7 +234,9 @@ async function main() {
 
     const cookie = await login(base, password);
     const latencies: number[] = [];
-    const closers = await Promise.all(Array.from({ length: CLIENTS }, () => sseClient(base, cookie, latencies)));
+    const closers = await Promise.all(
+      Array.from({ length: CLIENTS }, () => sseClient(base, cookie, latencies)),
+    );
     await new Promise((r) => setTimeout(r, 1000));
 
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
@@ -207,8 +249,20 @@ async function main() {
       const wait = due - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const now = Date.now();
-      const alert: Alert = { ...historicAlert(rng, i, now), alertId: `live-${i}`, breachId: `live-${i}`, ts: now - 500, emittedAt: now };
-      sends.push(producer.send({ topic: topics.TOPIC_ALERTS, acks: -1, messages: [{ key: alert.tagId, value: JSON.stringify(alert) }] }));
+      const alert: Alert = {
+        ...historicAlert(rng, i, now),
+        alertId: `live-${i}`,
+        breachId: `live-${i}`,
+        ts: now - 500,
+        emittedAt: now,
+      };
+      sends.push(
+        producer.send({
+          topic: topics.TOPIC_ALERTS,
+          acks: -1,
+          messages: [{ key: alert.tagId, value: JSON.stringify(alert) }],
+        }),
+      );
     }
     await Promise.all(sends);
     await new Promise((r) => setTimeout(r, 3000));

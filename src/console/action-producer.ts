@@ -3,7 +3,7 @@
  * in order on one partition) and view-audit records (key subjectId). Idempotent producer with
  * acks=all: a retried send is written once, and an answer means the record is durable.
  */
-import type { Kafka, Producer } from 'kafkajs';
+import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { AlertAction, ConsoleAudit } from '../contract/index.js';
 import type { ConsoleConfig } from './config.js';
 
@@ -14,7 +14,11 @@ export class ActionProducer {
     kafka: Kafka,
     private readonly topics: ConsoleConfig['topics'],
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   connect(): Promise<void> {

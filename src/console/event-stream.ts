@@ -10,7 +10,8 @@ import type { Incident } from '../centre/index.js';
 import { openIncidents } from '../centre/index.js';
 import type { CentreStore } from './centre-store.js';
 
-const BUFFER = 20_000;
+/** Changes kept for resuming; at 50 alerts/s about 100 s, after which a client gets a snapshot. */
+const BUFFER = 5_000;
 const HEARTBEAT_MS = 15_000;
 export const SNAPSHOT_LIMIT = 2000;
 
@@ -22,6 +23,11 @@ export class EventStreamHub {
   private readonly ring: Incident[] = [];
   private readonly clients = new Set<Client>();
   private readonly heartbeat: NodeJS.Timeout;
+  /**
+   * Event ids are `<epoch>.<seq>`: a restarted console folds the same records to the same state
+   * but not necessarily the same sequence numbers, so an id from another process never resumes.
+   */
+  readonly epoch = Date.now().toString(36);
 
   constructor(
     private readonly store: CentreStore,
@@ -43,7 +49,7 @@ export class EventStreamHub {
     // Trim in chunks: shifting one per change would cost O(BUFFER) per record during replay.
     if (this.ring.length > 2 * BUFFER) this.ring.splice(0, this.ring.length - BUFFER);
     if (this.clients.size === 0) return;
-    const frame = `id: ${incident.seq}\nevent: incident\ndata: ${JSON.stringify(incident)}\n\n`;
+    const frame = `id: ${this.epoch}.${incident.seq}\nevent: incident\ndata: ${JSON.stringify(incident)}\n\n`;
     for (const c of this.clients) c.res.write(frame);
   }
 
@@ -57,20 +63,22 @@ export class EventStreamHub {
     });
     res.write('retry: 1000\n\n');
     const seq = this.store.state.seq;
-    const last = lastEventId !== undefined && /^\d+$/.test(lastEventId) ? Number(lastEventId) : undefined;
+    const match = lastEventId !== undefined ? /^([0-9a-z]+)\.(\d+)$/.exec(lastEventId) : null;
+    const last = match !== null && match[1] === this.epoch ? Number(match[2]) : undefined;
     const oldest = this.ring[0]?.seq ?? seq + 1;
     if (last !== undefined && last <= seq && last >= oldest - 1) {
       // Resume: only what changed after the client's last event.
       let out = '';
       for (const i of this.ring)
-        if (i.seq > last) out += `id: ${i.seq}\nevent: incident\ndata: ${JSON.stringify(i)}\n\n`;
+        if (i.seq > last)
+          out += `id: ${this.epoch}.${i.seq}\nevent: incident\ndata: ${JSON.stringify(i)}\n\n`;
       if (out !== '') res.write(out);
     } else {
       // The queue's head, not all of it: a backlog of tens of thousands would be megabytes per
       // client. Changes to any incident still arrive as events.
       const open = openIncidents(this.store.state);
       const snapshot = { seq, serverNow: now, total: open.length, incidents: open.slice(0, SNAPSHOT_LIMIT) };
-      res.write(`id: ${seq}\nevent: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
+      res.write(`id: ${this.epoch}.${seq}\nevent: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
     }
     const client: Client = { res };
     this.clients.add(client);

@@ -42,8 +42,15 @@ describe('console config', () => {
     }
   });
   it('trusted proxies turn proxy auth on with lower-cased header names', () => {
-    const c = loadConsoleConfig({ CONSOLE_TRUSTED_PROXIES: '10.0.0.5, 10.0.0.6', CONSOLE_PROXY_USER_HEADER: 'X-Auth-User' });
-    expect(c.proxy).toEqual({ trustedAddresses: ['10.0.0.5', '10.0.0.6'], userHeader: 'x-auth-user', roleHeader: 'x-forwarded-role' });
+    const c = loadConsoleConfig({
+      CONSOLE_TRUSTED_PROXIES: '10.0.0.5, 10.0.0.6',
+      CONSOLE_PROXY_USER_HEADER: 'X-Auth-User',
+    });
+    expect(c.proxy).toEqual({
+      trustedAddresses: ['10.0.0.5', '10.0.0.6'],
+      userHeader: 'x-auth-user',
+      roleHeader: 'x-forwarded-role',
+    });
   });
 });
 
@@ -55,7 +62,10 @@ describe('users file', () => {
     expect(text).not.toContain('a long password');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     const users = await readUsers(file);
-    expect(await verifyUser(users, 'olga', 'a long password')).toMatchObject({ name: 'olga', role: 'operator' });
+    expect(await verifyUser(users, 'olga', 'a long password')).toMatchObject({
+      name: 'olga',
+      role: 'operator',
+    });
     expect(await verifyUser(users, 'olga', 'a long passworD')).toBeUndefined();
     expect(await verifyUser(users, 'nobody', 'a long password')).toBeUndefined();
   });

@@ -31,7 +31,7 @@ class FakeResponse extends EventEmitter {
       .split('\n\n')
       .filter((f) => f.includes('event:'))
       .map((f) => {
-        const id = Number(/^id: (\d+)$/m.exec(f)![1]);
+        const id = Number(/^id: [0-9a-z]+\.(\d+)$/m.exec(f)![1]);
         const event = /^event: (\w+)$/m.exec(f)![1]!;
         const data = JSON.parse(/^data: (.*)$/m.exec(f)![1]!);
         return { id, event, data };
@@ -86,19 +86,21 @@ describe('event stream', () => {
     store.applyAlert(alert(3)); // missed while away
     store.applyAlert(alert(4));
     const second = new FakeResponse();
-    hub.attach(second as unknown as ServerResponse, '2', 0);
+    hub.attach(second as unknown as ServerResponse, `${hub.epoch}.2`, 0);
     store.applyAlert(alert(5));
-    const seen = [...first.frames(), ...second.frames()].filter((f) => f.event === 'incident').map((f) => f.id);
+    const seen = [...first.frames(), ...second.frames()]
+      .filter((f) => f.event === 'incident')
+      .map((f) => f.id);
     expect(seen).toEqual([1, 2, 3, 4, 5]);
     expect(second.frames().some((f) => f.event === 'snapshot')).toBe(false);
     expect(counts).toEqual([1, 0, 1]);
     hub.close();
   });
 
-  it('an id the buffer no longer covers, or a garbage id, gets a snapshot', () => {
+  it('an id the buffer does not cover, from another process (epoch), or garbage, gets a snapshot', () => {
     const { store, hub } = setup();
     store.applyAlert(alert(1));
-    for (const id of ['999', 'abc']) {
+    for (const id of [`${hub.epoch}.999`, 'abc', '1', `other.1`]) {
       const res = new FakeResponse();
       hub.attach(res as unknown as ServerResponse, id, 0);
       expect(res.frames()[0]!.event).toBe('snapshot');

@@ -59,19 +59,17 @@ function connect() {
     conn.className = 'conn down';
   });
   source.addEventListener('snapshot', (e) => {
+    // A snapshot replaces what we held: it may come from a restarted console whose sequence
+    // numbers started afresh.
     const snap = JSON.parse(e.data);
     setServerNow(snap.serverNow);
     state.snapshotTotal = snap.total;
-    const open = new Set(snap.incidents.map((i) => i.incidentId));
-    // Incidents we held that are no longer open were closed while we were away.
-    for (const [id, i] of state.incidents)
-      if (!open.has(id) && i.status !== 'closed') state.incidents.delete(id);
-    for (const i of snap.incidents) apply(i, false);
+    state.incidents = new Map(snap.incidents.map((i) => [i.incidentId, i]));
     state.lastSeq = snap.seq;
     state.view?.refresh?.();
   });
   source.addEventListener('incident', (e) => {
-    const seq = Number(e.lastEventId);
+    const seq = Number(e.lastEventId.split('.')[1]);
     if (seq <= state.lastSeq) return;
     state.lastSeq = seq;
     apply(JSON.parse(e.data), true);

@@ -67,20 +67,25 @@ export function drawMap(box, data, tileUrl) {
         g.append(svg('circle', { cx, cy, r: (zone.radiusM + zone.warningM) * scale, class: 'zone-warning' }));
       g.append(svg('circle', { cx, cy, r: zone.radiusM * scale, class: 'zone-shape' }));
     } else {
+      const ringPath = (ring) =>
+        `M${ring
+          .map((p) =>
+            px(p)
+              .map((v) => v.toFixed(1))
+              .join(','),
+          )
+          .join('L')}Z`;
       let d = '';
+      let outer = '';
       for (const poly of rings(zone.geometry)) {
-        for (const ring of poly)
-          d += `M${ring
-            .map((p) =>
-              px(p)
-                .map((v) => v.toFixed(1))
-                .join(','),
-            )
-            .join('L')}Z`;
+        outer += ringPath(poly[0]);
+        for (const ring of poly) d += ringPath(ring);
       }
-      // A stroke 2 x warningM wide along the outline shows the warning ring's outer edge.
-      if (zone.warningM)
-        g.append(svg('path', { d, class: 'zone-warning', 'stroke-width': 2 * zone.warningM * scale }));
+      // An opaque round-joined stroke 2 x warningM wide along the outer rings, under the zone:
+      // its outer edge is the warning ring (the polygon buffered by warningM).
+      if (zone.warningM) {
+        g.append(svg('path', { d: outer, class: 'zone-warning', 'stroke-width': 2 * zone.warningM * scale }));
+      }
       g.append(svg('path', { d, class: 'zone-shape', 'fill-rule': 'evenodd' }));
     }
     root.append(g);

@@ -6,10 +6,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { ConsoleAudit } from '../contract/index.js';
+import { z } from 'zod';
+import { buildReport } from '../centre/index.js';
+import { type ConsoleAudit, describeZodError } from '../contract/index.js';
 import type { ConsoleContext } from './context.js';
 
 const TRACK_WINDOW_MS = 24 * 3600_000;
+const ReportQuery = z.object({
+  hours: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 366)
+    .default(24),
+});
 
 export function registerViewRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   app.get<{ Params: { id: string } }>('/api/incidents/:id/map', async (req, reply) => {
@@ -113,5 +123,21 @@ export function registerViewRoutes(app: FastifyInstance, ctx: ConsoleContext): v
       .sort((a, b) => b.at - a.at)
       .slice(0, 500);
     return { actions, views: ctx.store.audit.slice(-500).reverse() };
+  });
+
+  app.get('/api/reports', async (req, reply) => {
+    const p = req.principal!;
+    if (p.role === 'operator') {
+      return reply.code(403).send({ error: 'forbidden', reason: 'reports are for supervisors and auditors' });
+    }
+    const q = ReportQuery.safeParse(req.query);
+    if (!q.success) {
+      return reply
+        .code(400)
+        .send({ error: 'bad_request', reason: describeZodError(q.error), field: 'hours' });
+    }
+    const to = ctx.now();
+    const from = to - q.data.hours * 3600_000;
+    return { from, to, bySeverity: buildReport(ctx.store.state.incidents.values(), from, to) };
   });
 }

@@ -323,6 +323,12 @@ describe('fenceline console (browser + broker)', () => {
     expect(await ada.page.locator('#incident-map').count()).toBe(0);
     expect(await ada.page.locator('#act-acknowledge').count()).toBe(0);
     expect((await ada.ctx.request.get('/api/audit')).status()).toBe(200);
+    const report = await ada.ctx.request.get('/api/reports?hours=24');
+    expect(report.status()).toBe(200);
+    expect(
+      ((await report.json()) as { bySeverity: { P1: { opened: number } } }).bySeverity.P1.opened,
+    ).toBeGreaterThan(0);
+    expect((await olga.ctx.request.get('/api/reports')).status()).toBe(403);
     await ada.ctx.close();
   });
 

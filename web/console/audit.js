@@ -3,6 +3,51 @@ import { api, clock, el } from './api.js';
 
 export function renderAudit(view) {
   view.replaceChildren(el('h1', { text: 'Audit trail' }));
+  api('/api/reports?hours=24').then((r) => {
+    if (!r.ok) return;
+    const rows = Object.entries(r.data.bySeverity).map(([sev, x]) =>
+      el(
+        'tr',
+        {},
+        ...[
+          sev,
+          x.opened,
+          `${x.ackedWithinTarget}/${x.acknowledged}`,
+          x.medianAckS ?? '-',
+          x.worstAckS ?? '-',
+          x.stillUnacknowledged,
+          x.closed,
+          Object.entries(x.outcomes)
+            .map(([k, n]) => `${k.replaceAll('_', ' ')} ${n}`)
+            .join(', '),
+        ].map((v) => el('td', { text: v })),
+      ),
+    );
+    const heads = [
+      'Sev',
+      'Opened',
+      'Acked in target',
+      'Median ack s',
+      'Worst ack s',
+      'Unacked',
+      'Closed',
+      'Outcomes',
+    ];
+    view.insertBefore(
+      el(
+        'section',
+        { id: 'report' },
+        el('h2', { text: 'Last 24 hours' }),
+        el(
+          'table',
+          { class: 'queue' },
+          el('thead', {}, el('tr', {}, ...heads.map((h) => el('th', { text: h })))),
+          el('tbody', {}, ...rows),
+        ),
+      ),
+      view.children[1] ?? null,
+    );
+  });
   api('/api/audit').then((r) => {
     if (!r.ok) {
       view.append(el('p', { class: 'error', text: r.data.reason ?? 'refused' }));

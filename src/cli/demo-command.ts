@@ -2,7 +2,8 @@
  * `fenceline demo` (npm run demo): a broker (KAFKA_BROKERS, else the local one on 9092), a
  * simulated fleet of 1,000 subjects published at an accelerated but realistic pace, one worker
  * in-process, and every alert printed as it is committed: one line each, with ids, type and
- * certainty but never coordinates or zone labels. Ctrl-C (or --duration-s) prints a summary:
+ * certainty but never coordinates or zone labels. The console (src/cli/demo-console.ts) serves
+ * the same alerts on a map; its URL and a demo login are printed. Ctrl-C (or --duration-s) prints a summary:
  * alerts by type and ping-to-alert latency percentiles.
  *
  * Each run uses its own topics (demo-<stamp>.*) so a second run is not judged against the first
@@ -20,6 +21,7 @@ import { runSimulation } from '../sim/run-simulation.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from '../sim/sim-options.js';
 import { type BatchCommittedEvent, STREAM_EVENTS } from '../stream/events.js';
 import { topicsWithPrefix } from '../stream/stream-config.js';
+import { startDemoConsole } from './demo-console.js';
 import type { Subcommand } from './main.js';
 
 const USAGE = `Usage: fenceline demo [options]
@@ -95,6 +97,7 @@ export const demoCommand: Subcommand = {
     const byType: Record<string, number> = {};
     const latencyMs: number[] = [];
     let worker: RunningWorker | undefined;
+    let centre: Awaited<ReturnType<typeof startDemoConsole>> | undefined;
     let stop = false;
     const onSigint = () => {
       stop = true;
@@ -152,6 +155,7 @@ export const demoCommand: Subcommand = {
                 if (Number.isFinite(s.fromAppendS)) latencyMs.push(s.fromAppendS * 1000);
             });
             await worker.started;
+            centre = await startDemoConsole(broker.brokers, stamp, topics, log);
             log(
               `demo: worker ready (metrics on http://127.0.0.1:${worker.httpPort}/metrics); publishing pings, Ctrl-C for the summary`,
             );
@@ -166,6 +170,7 @@ export const demoCommand: Subcommand = {
       await new Promise((r) => setTimeout(r, 1_500));
     } finally {
       process.off('SIGINT', onSigint);
+      await centre?.stop();
       await worker?.stop();
       await alertsConsumer.disconnect().catch(() => undefined);
       if (v['keep-topics'] !== true) {

@@ -17,6 +17,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   worker: async () => (await import('./worker-command.js')).workerCommand,
   simulate: async () => (await import('./simulate-command.js')).simulateCommand,
   demo: async () => (await import('./demo-command.js')).demoCommand,
+  console: async () => (await import('./console-command.js')).consoleCommand,
 };
 
 async function help(): Promise<string> {

@@ -1,6 +1,7 @@
 export * from './alert.js';
 export * from './alert-action.js';
 export * from './confirm-rule.js';
+export * from './console-audit.js';
 export * from './decode.js';
 export * from './enrolment.js';
 export * from './incident.js';

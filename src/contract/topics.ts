@@ -26,4 +26,6 @@ export const DEFAULT_CENTRE_TOPICS = {
   alertActions: 'fenceline.alert-actions',
   /** The notifier's delivery ledger. Key: notificationId. */
   notifications: 'fenceline.notifications',
+  /** The console's view log: who saw a zone's geometry or a track. Key: subjectId. */
+  consoleAudit: 'fenceline.console-audit',
 } as const;

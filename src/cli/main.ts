@@ -18,6 +18,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   simulate: async () => (await import('./simulate-command.js')).simulateCommand,
   bench: async () => (await import('./bench-command.js')).benchCommand,
   demo: async () => (await import('./demo-command.js')).demoCommand,
+  notify: async () => (await import('./notify-command.js')).notifyCommand,
 };
 
 async function help(): Promise<string> {

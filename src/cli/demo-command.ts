@@ -21,6 +21,7 @@ import { runSimulation } from '../sim/run-simulation.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from '../sim/sim-options.js';
 import { type BatchCommittedEvent, STREAM_EVENTS } from '../stream/events.js';
 import { acquireBrokers } from './bench-command.js';
+import { type DemoNotify, startDemoNotify } from './demo-notify.js';
 import type { Subcommand } from './main.js';
 import { type RunningWorker, startWorker } from './worker-command.js';
 
@@ -97,6 +98,7 @@ export const demoCommand: Subcommand = {
     const byType: Record<string, number> = {};
     const latencyMs: number[] = [];
     let worker: RunningWorker | undefined;
+    let notify: DemoNotify | undefined;
     let stop = false;
     const onSigint = () => {
       stop = true;
@@ -154,6 +156,14 @@ export const demoCommand: Subcommand = {
                 if (Number.isFinite(s.fromAppendS)) latencyMs.push(s.fromAppendS * 1000);
             });
             await worker.started;
+            // The police side: notifier + a local verify-receiver standing in for a force.
+            notify = await startDemoNotify({
+              brokers: broker.brokers,
+              alertsTopic: topics.alerts,
+              stamp,
+              logger,
+              print: (line) => process.stdout.write(`${line}\n`),
+            });
             log(
               `demo: worker ready (metrics on http://127.0.0.1:${worker.httpPort}/metrics); publishing pings, Ctrl-C for the summary`,
             );
@@ -168,6 +178,7 @@ export const demoCommand: Subcommand = {
       await new Promise((r) => setTimeout(r, 1_500));
     } finally {
       process.off('SIGINT', onSigint);
+      await notify?.stop();
       await worker?.stop();
       await alertsConsumer.disconnect().catch(() => undefined);
       if (v['keep-topics'] !== true) {
@@ -190,6 +201,7 @@ export const demoCommand: Subcommand = {
       s.n > 0
         ? `  latency ping publish -> alert committed: p50 ${s.p50.toFixed(0)} ms, p95 ${s.p95.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms (n=${s.n})`
         : '  latency: no alerts yet',
+      notify?.summary() ?? '  police notifications: notifier not started',
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;

@@ -21,6 +21,7 @@ import { DEFAULT_RETRY } from '../src/notify/routing-config.js';
 import { webhookIdOf } from '../src/notify/webhook-id.js';
 import { createLogger } from '../src/ops/index.js';
 import { Rng } from '../src/sim/prng.js';
+import { withRetry } from '../src/stream/retry.js';
 import { FlakyReceiver } from '../test/notify/fixtures/flaky-receiver.js';
 import { SECRET, SECRET_ENV, testAlert } from '../test/notify/fixtures/notify-harness.js';
 import { createTopics, testKafka } from '../test/setup/kafka-test-utils.js';
@@ -43,11 +44,13 @@ interface RunResult {
 async function run(brokers: string, name: string, failureRate: number, seed: number): Promise<RunResult> {
   const id = `bench-notify-${name}-${Date.now().toString(36)}`;
   const topics = { alerts: `${id}.alerts`, actions: `${id}.actions`, notifications: `${id}.notifications` };
-  await createTopics(brokers, [
-    { topic: topics.alerts, numPartitions: 3 },
-    { topic: topics.actions, numPartitions: 1 },
-    { topic: topics.notifications, numPartitions: 3 },
-  ]);
+  await withRetry(() =>
+    createTopics(brokers, [
+      { topic: topics.alerts, numPartitions: 3 },
+      { topic: topics.actions, numPartitions: 1 },
+      { topic: topics.notifications, numPartitions: 3 },
+    ]),
+  );
   const receiver = new FlakyReceiver({
     secret: SECRET,
     seed,
@@ -148,7 +151,14 @@ async function main(): Promise<void> {
     };
   }
   try {
-    const results = [await run(brokers, 'healthy', 0, 1), await run(brokers, 'failing-5pct', 0.05, 2)];
+    const results: RunResult[] = [];
+    for (const [name, rate, seed] of [
+      ['healthy', 0, 1],
+      ['failing-5pct', 0.05, 2],
+    ] as const) {
+      results.push(await run(brokers, name, rate, seed));
+      log(JSON.stringify(results.at(-1)));
+    }
     const lines = [
       `| receiver | alerts delivered | attempts (failed) | p50 | p95 | p99 | max |`,
       `|---|---|---|---|---|---|---|`,

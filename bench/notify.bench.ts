@@ -82,7 +82,7 @@ async function run(brokers: string, name: string, failureRate: number, seed: num
     SECRET_ENV,
   );
   const notify = await startNotify(config, routing, {
-    logger: createLogger({ level: 'warn', name: 'bench-notify' }),
+    logger: createLogger({ level: process.env.NOTIFY_BENCH_LOG ?? 'warn', name: 'bench-notify' }),
     random: (() => {
       const rng = new Rng(seed);
       return () => rng.next();

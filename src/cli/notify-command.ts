@@ -122,13 +122,18 @@ async function runNotify(): Promise<number> {
     signalled.then((signal) => ({ kind: 'signal' as const, signal })),
     failed.then((err) => ({ kind: 'fatal' as const, err })),
   ]);
+  // Exit promptly whatever state start-up was in (e.g. a SIGTERM while the ledger is still being
+  // read leaves that reader's sockets open): once stop() is done, a short unref'd timer ends it.
+  const exitSoon = (code: number) => setTimeout(() => process.exit(code), 2_000).unref();
   if (outcome.kind === 'signal') {
     logger.info({ signal: outcome.signal }, 'stopping');
     await running.stop();
+    exitSoon(0);
     return 0;
   }
   logger.fatal({ err: outcome.err }, 'notifier failed');
   await Promise.race([running.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 5_000))]);
+  exitSoon(1);
   return 1;
 }
 

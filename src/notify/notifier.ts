@@ -283,7 +283,13 @@ export class Notifier {
     return r;
   }
 
-  private async finish(d: Delivery, record: NotificationRecord): Promise<void> {
+  /**
+   * Log and append the record. Not awaited: the endpoint's slot is released as soon as the HTTP
+   * answer is in (holding it through an acks=all write capped one endpoint at ~50/s on a busy
+   * 2-core box). Order per id still holds: the writer is FIFO and the next attempt's record is
+   * queued later. A crash before the write lands repeats the attempt with the same id.
+   */
+  private finish(d: Delivery, record: NotificationRecord): void {
     this.deps.observer.outcome(d.endpoint.name, record.outcome);
     const level = record.outcome === 'delivered' || record.outcome === 'retrying' ? 'info' : 'error';
     this.deps.logger[level](
@@ -300,7 +306,7 @@ export class Notifier {
         ? 'notification failed: a person must phone the force'
         : 'notification attempt',
     );
-    await this.writer!.write(record);
+    void this.writer!.write(record);
   }
 
   private async attempt(d: Delivery): Promise<void> {
@@ -308,10 +314,7 @@ export class Notifier {
     const { endpoint, decision } = d;
     if (this.disabled.has(endpoint.name)) {
       this.pending.delete(d.id);
-      await this.finish(
-        d,
-        this.record(d, { outcome: 'endpoint_disabled', error: 'endpoint disabled after 410' }),
-      );
+      this.finish(d, this.record(d, { outcome: 'endpoint_disabled', error: 'endpoint disabled after 410' }));
       return;
     }
     const body = JSON.stringify(
@@ -326,7 +329,7 @@ export class Notifier {
     );
     if (Buffer.byteLength(body) > this.routing.maxBodyBytes) {
       this.pending.delete(d.id);
-      await this.finish(d, this.record(d, { outcome: 'exhausted', error: 'body too large' }));
+      this.finish(d, this.record(d, { outcome: 'exhausted', error: 'body too large' }));
       return;
     }
     const timestampS = Math.floor(Date.now() / 1000);
@@ -353,23 +356,20 @@ export class Notifier {
       case 'delivered':
         this.pending.delete(d.id);
         this.deps.observer.delivered(endpoint.name, (now - d.committedAt) / 1000);
-        await this.finish(d, this.record(d, { ...extra, outcome: 'delivered', at: now }));
+        this.finish(d, this.record(d, { ...extra, outcome: 'delivered', at: now }));
         return;
       case 'exhausted':
         this.pending.delete(d.id);
-        await this.finish(d, this.record(d, { ...extra, outcome: 'exhausted', at: now }));
+        this.finish(d, this.record(d, { ...extra, outcome: 'exhausted', at: now }));
         return;
       case 'endpoint_disabled':
         this.pending.delete(d.id);
-        await this.finish(d, this.record(d, { ...extra, outcome: 'endpoint_disabled', at: now }));
-        await this.disable(endpoint.name);
+        this.finish(d, this.record(d, { ...extra, outcome: 'endpoint_disabled', at: now }));
+        this.disable(endpoint.name);
         return;
       case 'retrying': {
         const dueAt = now + decision2.delayMs;
-        await this.finish(
-          d,
-          this.record(d, { ...extra, outcome: 'retrying', at: now, nextAttemptAt: dueAt }),
-        );
+        this.finish(d, this.record(d, { ...extra, outcome: 'retrying', at: now, nextAttemptAt: dueAt }));
         d.attempt++;
         this.schedule(d, dueAt);
         return;
@@ -382,7 +382,7 @@ export class Notifier {
   }
 
   /** 410 Gone: nothing more goes to this endpoint while this process runs; owed deliveries fail now. */
-  private async disable(name: string): Promise<void> {
+  private disable(name: string): void {
     if (this.disabled.has(name)) return;
     this.disabled.add(name);
     const owed = [...this.pending.values()].filter((d) => d.endpoint.name === name && d.timer !== undefined);

@@ -391,14 +391,8 @@ export class Notifier {
       d.timer = undefined;
       this.pending.delete(d.id);
     }
-    await Promise.all(
-      owed.map((d) =>
-        this.finish(
-          d,
-          this.record(d, { outcome: 'endpoint_disabled', error: 'endpoint disabled after 410' }),
-        ),
-      ),
-    );
+    for (const d of owed)
+      this.finish(d, this.record(d, { outcome: 'endpoint_disabled', error: 'endpoint disabled after 410' }));
   }
 
   private exhaustUnclaimed(): void {

@@ -41,6 +41,8 @@ interface RunResult {
   maxMs: number;
   /** 1-minute load average at the end of the run: the machine is shared, read numbers with it. */
   loadAvg1m: number;
+  /** CPU of this whole process (producer, notifier, receiver) per measured alert: robust to load. */
+  cpuMsPerAlert: number;
 }
 
 async function run(brokers: string, name: string, failureRate: number, seed: number): Promise<RunResult> {
@@ -108,6 +110,7 @@ async function run(brokers: string, name: string, failureRate: number, seed: num
   while ([...warmIds].some((w) => !receiver.delivered.has(w))) await new Promise((r) => setTimeout(r, 100));
   const committedAt = new Map<string, number>();
   const total = RATE * SECONDS;
+  const cpu0 = process.cpuUsage();
   const t0 = Date.now();
   for (let i = 0; i < total; i += 10) {
     const due = t0 + (i / RATE) * 1000;
@@ -126,6 +129,7 @@ async function run(brokers: string, name: string, failureRate: number, seed: num
   const deadline = Date.now() + 120_000;
   while (receiver.delivered.size < total + warm.length && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 200));
+  const cpu = process.cpuUsage(cpu0);
   const latencies: number[] = [];
   for (const [wid, at] of receiver.delivered)
     if (!warmIds.has(wid)) latencies.push(at - committedAt.get(wid)!);
@@ -147,6 +151,7 @@ async function run(brokers: string, name: string, failureRate: number, seed: num
     p99Ms: round(s.p99, 0),
     maxMs: round(s.max, 0),
     loadAvg1m: round(loadavg()[0]!, 1),
+    cpuMsPerAlert: round((cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length), 2),
   };
 }
 
@@ -175,11 +180,11 @@ async function main(): Promise<void> {
       log(JSON.stringify(results.at(-1)));
     }
     const lines = [
-      `| receiver | alerts delivered | attempts (failed) | p50 | p95 | p99 | max | load avg |`,
-      `|---|---|---|---|---|---|---|---|`,
+      `| receiver | alerts delivered | attempts (failed) | p50 | p95 | p99 | max | load avg | CPU/alert |`,
+      `|---|---|---|---|---|---|---|---|---|`,
       ...results.map(
         (r) =>
-          `| ${r.name} | ${r.alerts} | ${r.attempts} (${r.failedAttempts}) | ${r.p50Ms} ms | ${r.p95Ms} ms | ${r.p99Ms} ms | ${r.maxMs} ms | ${r.loadAvg1m} |`,
+          `| ${r.name} | ${r.alerts} | ${r.attempts} (${r.failedAttempts}) | ${r.p50Ms} ms | ${r.p95Ms} ms | ${r.p99Ms} ms | ${r.maxMs} ms | ${r.loadAvg1m} | ${r.cpuMsPerAlert} ms |`,
       ),
     ];
     console.log(lines.join('\n'));

@@ -3,8 +3,10 @@
  * In-process notifiers; the SIGKILL test (the built CLI as a child process) is notify-crash.int.test.ts.
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { startDemoNotify } from '../../src/cli/demo-notify.js';
 import type { Alert } from '../../src/contract/index.js';
 import { webhookIdOf } from '../../src/notify/webhook-id.js';
+import { createLogger } from '../../src/ops/index.js';
 import { FlakyReceiver } from './fixtures/flaky-receiver.js';
 import {
   createNotifyTopics,
@@ -217,5 +219,26 @@ describe('fenceline notify (in-process, real broker, real receivers)', () => {
     ]);
     expect(leaks([...kent.requests.map((r) => r.body), ...n.logs])).toEqual([]);
     expect(n.logs.some((l) => l.includes('escalating'))).toBe(false); // operator note text never logged
+  });
+
+  it('the demo wiring: notifier + local verify-receiver print what the force accepted', async () => {
+    const t = notifyTopics('notify-demo');
+    await createNotifyTopics(brokers, t);
+    const printed: string[] = [];
+    const demo = await startDemoNotify({
+      brokers: brokers.split(','),
+      alertsTopic: t.alerts,
+      stamp: t.alerts.replace(/\.alerts$/, ''),
+      logger: createLogger({ level: 'silent' }),
+      print: (l) => printed.push(l),
+    });
+    cleanup.push(() => demo.stop());
+    await produceAlerts(brokers, t.alerts, [
+      testAlert({ alertId: 'demo-1', breachId: 'br-demo-1' }),
+      testAlert({ alertId: 'demo-2', certainty: 'possible' }),
+    ]);
+    await waitFor(() => printed.length >= 1, 20_000, 'the demo receiver to print');
+    expect(printed).toEqual(['police <- P1 EXCLUSION_ENTERED incident br-demo-1']);
+    expect(demo.summary()).toContain('verify-receiver: 1 (0 duplicates)');
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { withRetry } from '../stream/retry.js';
 import type { NotifyConfig } from './notify-config.js';
 
 export class NotifyTopicError extends Error {
@@ -23,11 +24,16 @@ export async function ensureNotifyTopics(kafka: Kafka, config: NotifyConfig, log
     if (!config.createTopics) {
       throw new NotifyTopicError(`topic ${missing[0]} does not exist and CREATE_TOPICS is false`);
     }
-    await admin
-      .createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3 })) })
-      .catch((err: Error) => {
-        if (!/already exists/i.test(err.message)) throw err;
-      });
+    // waitForLeaders can meet UNKNOWN_TOPIC_OR_PARTITION from a broker that has not caught up
+    // with its own controller yet (retriable); a retry then finds the topic "already exists".
+    await withRetry(() =>
+      admin
+        .createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3 })) })
+        .then(() => undefined)
+        .catch((err: Error) => {
+          if (!/already exists/i.test(err.message)) throw err;
+        }),
+    );
     logger.info({ topics: missing }, 'created topics');
   } finally {
     await admin.disconnect();

@@ -77,7 +77,6 @@ async function run(brokers: string, name: string, failureRate: number, seed: num
           name: 'force',
           url: receiver.url,
           secrets: [{ env: 'TEST_NOTIFY_SECRET' }],
-          maxInFlight: 16,
         },
       ],
       rules: [{ name: 'all-p1', mode: 'immediate', endpoints: ['force'], match: { severities: ['P1'] } }],

@@ -53,8 +53,12 @@ const EndpointSpec = z
     url: EndpointUrl,
     /** Several during key rotation: every attempt carries one signature per secret. */
     secrets: z.array(SecretSource).min(1, 'name at least one secret').max(5),
-    /** Attempts in flight at once to this endpoint (others wait in its own queue). */
-    maxInFlight: z.number().int().min(1).max(64).default(4),
+    /**
+     * Attempts in flight at once to this endpoint (others wait in its own queue). By Little's law
+     * it must exceed rate x mean attempt time: at 100 alerts/s with 1% of attempts hanging for
+     * the 10 s timeout that is already ~10 slots, so the default leaves headroom.
+     */
+    maxInFlight: z.number().int().min(1).max(256).default(32),
   })
   .strict();
 

@@ -22,6 +22,7 @@ import { DEFAULT_SIM_OPTIONS, type SimOptions } from '../sim/sim-options.js';
 import { type BatchCommittedEvent, STREAM_EVENTS } from '../stream/events.js';
 import { topicsWithPrefix } from '../stream/stream-config.js';
 import { startDemoConsole } from './demo-console.js';
+import { type DemoNotify, startDemoNotify } from './demo-notify.js';
 import type { Subcommand } from './main.js';
 
 const USAGE = `Usage: fenceline demo [options]
@@ -98,6 +99,7 @@ export const demoCommand: Subcommand = {
     const latencyMs: number[] = [];
     let worker: RunningWorker | undefined;
     let centre: Awaited<ReturnType<typeof startDemoConsole>> | undefined;
+    let notify: DemoNotify | undefined;
     let stop = false;
     const onSigint = () => {
       stop = true;
@@ -156,6 +158,14 @@ export const demoCommand: Subcommand = {
             });
             await worker.started;
             centre = await startDemoConsole(broker.brokers, stamp, topics, log);
+            // The police side: notifier + a local verify-receiver standing in for a force.
+            notify = await startDemoNotify({
+              brokers: broker.brokers,
+              alertsTopic: topics.alerts,
+              stamp,
+              logger,
+              print: (line) => process.stdout.write(`${line}\n`),
+            });
             log(
               `demo: worker ready (metrics on http://127.0.0.1:${worker.httpPort}/metrics); publishing pings, Ctrl-C for the summary`,
             );
@@ -171,6 +181,7 @@ export const demoCommand: Subcommand = {
     } finally {
       process.off('SIGINT', onSigint);
       await centre?.stop();
+      await notify?.stop();
       await worker?.stop();
       await alertsConsumer.disconnect().catch(() => undefined);
       if (v['keep-topics'] !== true) {
@@ -193,6 +204,7 @@ export const demoCommand: Subcommand = {
       s.n > 0
         ? `  latency ping publish -> alert committed: p50 ${s.p50.toFixed(0)} ms, p95 ${s.p95.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms (n=${s.n})`
         : '  latency: no alerts yet',
+      notify?.summary() ?? '  police notifications: notifier not started',
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;

@@ -18,6 +18,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   simulate: async () => (await import('./simulate-command.js')).simulateCommand,
   demo: async () => (await import('./demo-command.js')).demoCommand,
   console: async () => (await import('./console-command.js')).consoleCommand,
+  notify: async () => (await import('./notify-command.js')).notifyCommand,
 };
 
 async function help(): Promise<string> {

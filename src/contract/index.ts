@@ -1,6 +1,7 @@
 export * from './alert.js';
 export * from './alert-action.js';
 export * from './decode.js';
+export * from './device-profile.js';
 export * from './enrolment.js';
 export * from './incident.js';
 export * from './notification.js';

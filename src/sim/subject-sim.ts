@@ -6,6 +6,7 @@
  */
 import type { Ping } from '../contract/index.js';
 import { buildDayPlan } from './day-plan.js';
+import { type DeviceProfileFeed, FIX_DRAIN, TagDevice, UPLOAD_DRAIN } from './device-mode.js';
 import { haversineM, type LatLon, METRES_PER_DEGREE_LAT } from './geodesy.js';
 import { type GpsEnvironment, GpsNoise, type NoiseSample } from './gps-noise.js';
 import { type LocalDate, localDateOf, localToUtc, nextDate } from './local-time.js';
@@ -65,6 +66,8 @@ export class SubjectSim {
     readonly spec: SubjectSpec,
     private readonly end: number,
     private readonly emitTruth: (r: TruthRecord) => void,
+    /** Device profiles to obey; absent = today's tags (and byte-identical output). */
+    private readonly profiles?: DeviceProfileFeed,
   ) {
     this.noiseRng = Rng.derive(opts.seed, spec.index, STREAM.noise);
     this.uploadRng = Rng.derive(opts.seed, spec.index, STREAM.upload);
@@ -77,6 +80,11 @@ export class SubjectSim {
     this.nextUploadAt = opts.start + this.uploadGapMs();
     this.date = localDateOf(CURFEW_TZ, opts.start);
     this.loadDay(opts.start);
+    if (profiles) {
+      this.device = new TagDevice(profiles.timeline(spec.tagId), profiles.deliveryDelayS * 1000);
+      this.scheduledUploadAt = this.nextUploadAt;
+      this.planProfiled();
+    }
   }
 
   private uploadGapMs(): number {
@@ -147,6 +155,7 @@ export class SubjectSim {
 
   /** Generate the fixes up to the next upload and return them as one batch. */
   nextUpload(): UploadBatch {
+    if (this.device) return this.nextUploadProfiled();
     const uploadAt = Math.min(this.nextUploadAt, this.end);
     const pings: SimPing[] = [];
     while (this.nextFixAt < uploadAt) {
@@ -164,6 +173,83 @@ export class SubjectSim {
       this.truth.finish();
     }
     this.nextUploadAt = uploadAt + this.uploadGapMs();
+    return { tagId: this.spec.tagId, uploadAt, pings };
+  }
+
+  // --- Obeying device profiles (only when `profiles` is given) ---------------------------------
+  private device: TagDevice | undefined;
+  /** The store-and-forward schedule's next upload. */
+  private scheduledUploadAt = 0;
+  /** Fixes generated ahead up to `nextUploadAt`, which the fleet's heap orders by. */
+  private pending: SimPing[] = [];
+  private pendingRealTime = false;
+  private realTimeNow = false;
+
+  /**
+   * Generate fixes ahead until the next upload: the scheduled one, or one a real-time fix
+   * triggers (at its ts + uploadWithinS + network latency), whichever comes first. The fleet's
+   * heap needs the upload time before the batch is taken, so the fixes are made here.
+   */
+  private planProfiled(): void {
+    const feed = this.profiles!;
+    let deadline = Math.min(this.scheduledUploadAt, this.end);
+    this.pendingRealTime = false;
+    while (this.nextFixAt < deadline) {
+      const t = this.nextFixAt;
+      const seg = this.segmentAt(t);
+      const truePos = positionAt(seg, t);
+      const sim = this.makePing(t, seg, truePos);
+      this.pending.push(sim);
+      const fix = sim.ping;
+      // The tag knows only its measured position; without a fix it keeps its last mode.
+      const policy =
+        fix.lat !== undefined && fix.lon !== undefined
+          ? this.device!.policyAt(t, fix.lat, fix.lon)
+          : this.realTimeNow
+            ? this.device!.policyAt(t, truePos.lat, truePos.lon)
+            : undefined;
+      this.realTimeNow = policy !== undefined;
+      const normalS = this.nearExclusion(truePos) ? this.opts.nearFixIntervalS : this.opts.fixIntervalS;
+      const intervalS = policy ? Math.min(policy.fixIntervalS, normalS) : normalS;
+      this.nextFixAt = t + intervalS * 1000;
+      if (policy) {
+        feed.stats.realTimeMs += intervalS * 1000;
+        feed.stats.realTimeFixes++;
+        // Fixes beyond the default cadence cost battery.
+        const extraFixes = normalS / intervalS - 1;
+        this.spend(extraFixes * FIX_DRAIN, feed);
+        const due = t + (policy.uploadWithinS + feed.uploadLatencyS) * 1000;
+        if (due < deadline) {
+          deadline = due;
+          this.pendingRealTime = true;
+        }
+      }
+    }
+    this.nextUploadAt = deadline;
+  }
+
+  private spend(drain: number, feed: DeviceProfileFeed): void {
+    if (drain <= 0) return;
+    this.battery = Math.max(0.01, this.battery - drain);
+    feed.stats.extraDrain += drain;
+  }
+
+  private nextUploadProfiled(): UploadBatch {
+    const uploadAt = this.nextUploadAt;
+    const pings = this.pending;
+    this.pending = [];
+    if (this.pendingRealTime && pings.length > 0) {
+      this.profiles!.stats.realTimeUploads++;
+      this.spend(UPLOAD_DRAIN, this.profiles!);
+    }
+    if (uploadAt >= this.end) {
+      this.done = true;
+      while ((this.segments.at(-1)?.t1 ?? 0) < this.end) this.loadDay(this.segments.at(-1)?.t1 ?? this.end);
+      this.truth.finish();
+    } else {
+      if (uploadAt >= this.scheduledUploadAt) this.scheduledUploadAt = uploadAt + this.uploadGapMs();
+      this.planProfiled();
+    }
     return { tagId: this.spec.tagId, uploadAt, pings };
   }
 

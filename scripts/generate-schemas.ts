@@ -20,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import {
   AlertSchema,
+  DeviceProfileSchema,
   EnrolmentSchema,
   EvidenceFix,
   PingSchema,
@@ -31,6 +32,7 @@ import {
 } from '../src/contract/index.js';
 import {
   ALERT_DESCRIPTIONS,
+  DEVICE_PROFILE_DESCRIPTIONS,
   ENROLMENT_DESCRIPTIONS,
   PING_DESCRIPTIONS,
   ZONE_DESCRIPTIONS,
@@ -106,6 +108,13 @@ const SPECS: SchemaSpec[] = [
     title: 'Fenceline Alert',
     description: `An alert on the alerts topic (key: subjectId), written transactionally: read it with isolation level read_committed. ${UNKNOWN_FIELDS}`,
     fields: ALERT_DESCRIPTIONS,
+  },
+  {
+    file: 'device-profile.schema.json',
+    schema: DeviceProfileSchema,
+    title: 'Fenceline Device Profile',
+    description: `Where a tag must report in real time, on the compacted device-config topic (key: tagId; a null value means no profile: report on the default schedule everywhere). Tag gateways push it to the device. See docs/contract/profiles.md. ${UNKNOWN_FIELDS}`,
+    fields: DEVICE_PROFILE_DESCRIPTIONS,
   },
 ];
 

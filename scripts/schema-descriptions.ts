@@ -63,3 +63,18 @@ export const ALERT_DESCRIPTIONS: Record<string, string> = {
   late: 'The fix is older than a fix already processed for that tag.',
   evidence: 'The fixes the decision rests on, oldest first.',
 };
+
+export const DEVICE_PROFILE_DESCRIPTIONS: Record<string, string> = {
+  profileId:
+    'Content hash: a new id means the device must switch to this profile; an equal id means nothing changed.',
+  tagId: 'The tag; also the Kafka key.',
+  asOf: 'Integer ms: the instant the profile was derived for. A newer record supersedes it.',
+  refreshBy:
+    'Integer ms: a newer profile will be published by then (a zone starts or ends). Absent: only a zone or enrolment change replaces it.',
+  offsetRadiusM:
+    'Privacy radius in metres: each near-exclusion circle is offset from its zone by up to this, by a secret the device never has.',
+  realTime:
+    'Real-time mode: take a fix every fixIntervalS and upload each within uploadWithinS (0: at once). Outside every active trigger the device keeps its default schedule.',
+  triggers:
+    'near-exclusion: real time while inside circle; curfew: real time while outside circle. A trigger counts only while active: validFrom <= now < validTo and, with a schedule, inside a window (local time of schedule.tz).',
+};

@@ -17,6 +17,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   worker: async () => (await import('./worker-command.js')).workerCommand,
   simulate: async () => (await import('./simulate-command.js')).simulateCommand,
   demo: async () => (await import('./demo-command.js')).demoCommand,
+  profiles: async () => (await import('./profiles-command.js')).profilesCommand,
 };
 
 async function help(): Promise<string> {

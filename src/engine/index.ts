@@ -20,6 +20,7 @@ export {
 } from './device-profile.js';
 export { EnrolmentTable, subjectAt } from './enrolment-table.js';
 export { sweepNoSignal } from './no-signal.js';
+export { type ProfileWrite, planProfileWrites, recordPublished } from './profile-plan.js';
 export { type CompiledSchedule, compileSchedule, scheduleActiveAt } from './schedule.js';
 export { decodeTagState, encodeTagState, StateCodecError } from './state-codec.js';
 export { type EvidenceFix, newTagState, type TagState, type ZoneTrack } from './tag-state.js';

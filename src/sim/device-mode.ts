@@ -51,7 +51,15 @@ export function newDeviceModeStats(): DeviceModeStats {
 export const FIX_DRAIN = 0.00005;
 export const UPLOAD_DRAIN = 0.0001;
 
-const DAY_INDEX: Readonly<Record<Weekday, number>> = { mon: 0, tue: 1, wed: 2, thu: 3, fri: 4, sat: 5, sun: 6 };
+const DAY_INDEX: Readonly<Record<Weekday, number>> = {
+  mon: 0,
+  tue: 1,
+  wed: 2,
+  thu: 3,
+  fri: 4,
+  sat: 5,
+  sun: 6,
+};
 const MS_PER_HOUR = 3_600_000;
 
 export class TagDevice {

@@ -225,7 +225,8 @@ export class SubjectSim {
         }
       }
     }
-    this.nextUploadAt = deadline;
+    // Unclamped when scheduled, as in the default path: the heap orders the final uploads by it.
+    this.nextUploadAt = this.pendingRealTime ? deadline : this.scheduledUploadAt;
   }
 
   private spend(drain: number, feed: DeviceProfileFeed): void {
@@ -235,7 +236,7 @@ export class SubjectSim {
   }
 
   private nextUploadProfiled(): UploadBatch {
-    const uploadAt = this.nextUploadAt;
+    const uploadAt = Math.min(this.nextUploadAt, this.end);
     const pings = this.pending;
     this.pending = [];
     if (this.pendingRealTime && pings.length > 0) {

@@ -13,6 +13,7 @@ describe('generated JSON Schemas', () => {
     const rendered = renderSchemas();
     expect([...rendered.keys()].sort()).toEqual([
       'alert.schema.json',
+      'device-profile.schema.json',
       'enrolment.schema.json',
       'ping.schema.json',
       'zone.schema.json',

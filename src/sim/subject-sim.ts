@@ -18,6 +18,8 @@ import type { TruthRecord } from './truth.js';
 import { TruthTracker } from './truth-tracker.js';
 
 const LOW_BATTERY = 0.15;
+/** Rng.derive purpose suffix of the noise of fixes only real-time mode takes. */
+const EXTRA_FIX_STREAM = 1;
 
 /** A generated ping plus what only the simulator knows about it. */
 export interface SimPing {
@@ -82,6 +84,9 @@ export class SubjectSim {
     this.loadDay(opts.start);
     if (profiles) {
       this.device = new TagDevice(profiles.timeline(spec.tagId), profiles.deliveryDelayS * 1000);
+      this.extraRng = Rng.derive(opts.seed, spec.index, STREAM.noise, EXTRA_FIX_STREAM);
+      this.extraNoise = new GpsNoise(this.extraRng);
+      this.defaultNextFixAt = this.nextFixAt;
       this.scheduledUploadAt = this.nextUploadAt;
       this.planProfiled();
     }
@@ -184,6 +189,15 @@ export class SubjectSim {
   private pending: SimPing[] = [];
   private pendingRealTime = false;
   private realTimeNow = false;
+  /**
+   * Real-time mode ADDS fixes between those of the default schedule, which stay where they were:
+   * `defaultNextFixAt` is the default schedule's next fix, and only those fixes draw from the
+   * default noise stream; the extra ones draw from their own. So a run with profiles takes every
+   * fix a run without them takes, with the same error, and the two compare pair by pair.
+   */
+  private defaultNextFixAt = 0;
+  private extraRng: Rng | undefined;
+  private extraNoise: GpsNoise | undefined;
 
   /**
    * Generate fixes ahead until the next upload: the scheduled one, or one a real-time fix
@@ -198,7 +212,10 @@ export class SubjectSim {
       const t = this.nextFixAt;
       const seg = this.segmentAt(t);
       const truePos = positionAt(seg, t);
-      const sim = this.makePing(t, seg, truePos);
+      const isDefault = t === this.defaultNextFixAt;
+      const sim = isDefault
+        ? this.makePing(t, seg, truePos)
+        : this.makePing(t, seg, truePos, this.extraRng!, this.extraNoise!);
       this.pending.push(sim);
       const fix = sim.ping;
       // The tag knows only its measured position; without a fix it keeps its last mode.
@@ -209,15 +226,17 @@ export class SubjectSim {
             ? this.device!.policyAt(t, truePos.lat, truePos.lon)
             : undefined;
       this.realTimeNow = policy !== undefined;
-      const normalS = this.nearExclusion(truePos) ? this.opts.nearFixIntervalS : this.opts.fixIntervalS;
-      const intervalS = policy ? Math.min(policy.fixIntervalS, normalS) : normalS;
-      this.nextFixAt = t + intervalS * 1000;
+      if (isDefault) {
+        const normalS = this.nearExclusion(truePos) ? this.opts.nearFixIntervalS : this.opts.fixIntervalS;
+        this.defaultNextFixAt = t + normalS * 1000;
+      }
+      const rtNext = policy ? t + policy.fixIntervalS * 1000 : Number.POSITIVE_INFINITY;
+      this.nextFixAt = Math.min(this.defaultNextFixAt, rtNext);
       if (policy) {
-        feed.stats.realTimeMs += intervalS * 1000;
+        feed.stats.realTimeMs += this.nextFixAt - t;
         feed.stats.realTimeFixes++;
-        // Fixes beyond the default cadence cost battery.
-        const extraFixes = normalS / intervalS - 1;
-        this.spend(extraFixes * FIX_DRAIN, feed);
+        // A fix the default schedule would not have taken costs battery.
+        if (!isDefault) this.spend(FIX_DRAIN, feed);
         const due = t + (policy.uploadWithinS + feed.uploadLatencyS) * 1000;
         if (due < deadline) {
           deadline = due;
@@ -254,7 +273,13 @@ export class SubjectSim {
     return { tagId: this.spec.tagId, uploadAt, pings };
   }
 
-  private makePing(t: number, seg: Segment, p: LatLon): SimPing {
+  private makePing(
+    t: number,
+    seg: Segment,
+    p: LatLon,
+    noiseRng: Rng = this.noiseRng,
+    noise: GpsNoise = this.noise,
+  ): SimPing {
     const env: GpsEnvironment =
       seg.mode !== 'dwell' ? 'moving' : seg.place === 'zone' ? 'outdoor-static' : 'indoor';
     this.updateBattery(t, seg);
@@ -266,8 +291,8 @@ export class SubjectSim {
     const strap = t >= this.tamperFrom && t < this.tamperTo ? 'tampered' : 'ok';
     const { tagId } = this.spec;
     // Indoors a receiver sometimes gets no fix at all: the tag still reports its status.
-    if (env === 'indoor' && this.noiseRng.next() < 0.01) return { ping: { tagId, ts: t, battery, strap } };
-    const s = this.noise.sample(this.noiseRng, t, env, this.opts.outlierRate, this.sample);
+    if (env === 'indoor' && noiseRng.next() < 0.01) return { ping: { tagId, ts: t, battery, strap } };
+    const s = noise.sample(noiseRng, t, env, this.opts.outlierRate, this.sample);
     const lat = round6(p.lat + s.dy / METRES_PER_DEGREE_LAT);
     const lon = round6(p.lon + s.dx / (METRES_PER_DEGREE_LAT * Math.cos((p.lat * Math.PI) / 180)));
     return {

@@ -109,7 +109,8 @@ export function runClosedLoop(
       const enrolment = enrolments.get(tagId);
       const zs = zones.zonesOf(enrolment?.subjectId ?? '');
       const d = deriveDeviceProfile({ tagId, enrolment, zones: zs, now }, o.profile, keyed);
-      if (line.at(-1)?.profile?.profileId !== d.profile?.profileId) line.push({ at: now, profile: d.profile });
+      if (line.at(-1)?.profile?.profileId !== d.profile?.profileId)
+        line.push({ at: now, profile: d.profile });
       now = d.refreshBy;
     }
     for (const p of line) {
@@ -246,7 +247,10 @@ export function renderClosedLoop(r: ClosedLoopResult): string {
       const d = x.entered.delayUploadS;
       return `${s(d.p50)} / ${s(d.p95)} / ${s(d.max)}`;
     }),
-    row('entry recall (detected / episodes)', (x) => `${pct(x.entered.recall)} (${x.entered.detected}/${x.entered.episodes})`),
+    row(
+      'entry recall (detected / episodes)',
+      (x) => `${pct(x.entered.recall)} (${x.entered.detected}/${x.entered.episodes})`,
+    ),
     row('false ENTERED alerts', (x) => String(x.entered.falseAlerts)),
     row('curfew recall, false INCLUSION_LEFT', (x) => `${pct(x.curfew.recall)}, ${x.curfew.falseAlerts}`),
     row('curfew breach → alert incl. upload, p50 / p95 s', (x) => {
@@ -283,7 +287,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       durationH: Number(values.hours ?? 24),
       seed: Number(values.seed ?? 1),
     },
-    { ...DEFAULT_CLOSED_LOOP, deliveryDelayS: Number(values['delay-s'] ?? DEFAULT_CLOSED_LOOP.deliveryDelayS) },
+    {
+      ...DEFAULT_CLOSED_LOOP,
+      deliveryDelayS: Number(values['delay-s'] ?? DEFAULT_CLOSED_LOOP.deliveryDelayS),
+    },
     (m) => process.stderr.write(`${m}\n`),
   );
   console.log(values.json ? JSON.stringify(r, null, 2) : renderClosedLoop(r));

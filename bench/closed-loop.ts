@@ -12,24 +12,19 @@
  *   npx tsx bench/closed-loop.ts [--subjects N] [--hours H] [--delay-s S] [--seed N]
  */
 import { createHmac } from 'node:crypto';
+import { feedProfiles, inProcessProfileFeed } from '../src/cli/sim-profiles.js';
 import type { Alert } from '../src/contract/index.js';
 import {
   applyPing,
   DEFAULT_ENGINE_CONFIG,
   DEFAULT_PROFILE_CONFIG,
-  deriveDeviceProfile,
   EnrolmentTable,
   newTagState,
   type ProfileConfig,
   type TagState,
 } from '../src/engine/index.js';
 import { compileZone, ZoneIndex } from '../src/geo/index.js';
-import {
-  type DeviceModeStats,
-  type DeviceProfileFeed,
-  newDeviceModeStats,
-  type ProfileDelivery,
-} from '../src/sim/device-mode.js';
+import { type DeviceModeStats, type DeviceProfileFeed, newDeviceModeStats } from '../src/sim/device-mode.js';
 import { buildFleet, simEnd, simulateFleet } from '../src/sim/fleet.js';
 import type { SimOptions } from '../src/sim/sim-options.js';
 import type { TruthRecord } from '../src/sim/truth.js';
@@ -89,58 +84,28 @@ export function runClosedLoop(
   log: (s: string) => void = () => {},
 ): ClosedLoopResult {
   const specs = buildFleet(opts);
-  // The engine's own tables, from which it derives the profiles it publishes.
-  const zones = new ZoneIndex();
-  const enrolments = new EnrolmentTable();
-  for (const s of specs) {
-    for (const z of [...s.exclusions, s.curfew]) zones.upsert(compileZone(z.zone));
-    enrolments.upsert(s.enrolment);
-  }
-  const end = simEnd(opts);
-  const timelines = new Map<string, ProfileDelivery[]>();
-  let triggers = 0;
-  let radiusSum = 0;
-  let radiusN = 0;
-  for (const s of specs) {
-    const tagId = s.enrolment.tagId;
-    const line: ProfileDelivery[] = [];
-    let now: number | undefined = opts.start;
-    while (now !== undefined && now < end) {
-      const enrolment = enrolments.get(tagId);
-      const zs = zones.zonesOf(enrolment?.subjectId ?? '');
-      const d = deriveDeviceProfile({ tagId, enrolment, zones: zs, now }, o.profile, keyed);
-      if (line.at(-1)?.profile?.profileId !== d.profile?.profileId)
-        line.push({ at: now, profile: d.profile });
-      now = d.refreshBy;
-    }
-    for (const p of line) {
-      for (const t of p.profile?.triggers ?? []) {
-        triggers++;
-        if (t.kind === 'near-exclusion') {
-          radiusSum += t.circle.radiusM;
-          radiusN++;
-        }
-      }
-    }
-    timelines.set(tagId, line);
-  }
-  log(`closed loop: ${timelines.size} profiles, ${triggers} triggers; profiles off...`);
-  const off = runSide(opts, specs, undefined);
-  log('closed loop: profiles on...');
-  const feed: DeviceProfileFeed = {
-    timeline: (tagId) => timelines.get(tagId) ?? [],
+  // What the engine would publish from the tables it decides with (src/cli/sim-profiles.ts).
+  const feed = inProcessProfileFeed(opts, specs, {
+    profile: o.profile,
+    hash: keyed,
     deliveryDelayS: o.deliveryDelayS,
     uploadLatencyS: o.uploadLatencyS,
-    stats: newDeviceModeStats(),
-  };
+  });
+  const profiles = feedProfiles(feed, specs);
+  const triggers = profiles.flatMap((p) => p.triggers);
+  const near = triggers.filter((t) => t.kind === 'near-exclusion');
+  log(`closed loop: ${profiles.length} profiles, ${triggers.length} triggers; profiles off...`);
+  const off = runSide(opts, specs, undefined);
+  log('closed loop: profiles on...');
   const on = runSide(opts, specs, feed);
   return {
     subjects: opts.subjects,
     durationH: opts.durationH,
     options: o,
-    profiles: [...timelines.values()].filter((l) => l.some((p) => p.profile !== null)).length,
-    triggers,
-    meanNearExclusionRadiusM: radiusN === 0 ? 0 : radiusSum / radiusN,
+    profiles: profiles.length,
+    triggers: triggers.length,
+    meanNearExclusionRadiusM:
+      near.length === 0 ? 0 : near.reduce((a, t) => a + t.circle.radiusM, 0) / near.length,
     off,
     on,
     extraPingShare: (on.pings - off.pings) / off.pings,

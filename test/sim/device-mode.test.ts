@@ -113,6 +113,26 @@ describe('simulated tags and device profiles', () => {
     expect(feed.stats.realTimeFixes).toBeGreaterThanOrEqual(inside);
   });
 
+  it('given profiles, then uploads still come in time order and each tag uploads its fixes in ts order, after taking them', () => {
+    const feed = feedOf(nearExclusionProfiles(small));
+    let lastUpload = Number.NEGATIVE_INFINITY;
+    const lastTs = new Map<string, number>();
+    let batches = 0;
+    for (const ev of simulateFleet(small, undefined, feed)) {
+      if (ev.kind !== 'pings') continue;
+      batches++;
+      expect(ev.uploadAt).toBeGreaterThanOrEqual(lastUpload);
+      lastUpload = ev.uploadAt;
+      for (const p of ev.pings) {
+        expect(p.ping.ts).toBeGreaterThan(lastTs.get(ev.key) ?? Number.NEGATIVE_INFINITY);
+        expect(p.ping.ts).toBeLessThanOrEqual(ev.uploadAt);
+        lastTs.set(ev.key, p.ping.ts);
+      }
+    }
+    expect(feed.stats.realTimeUploads).toBeGreaterThan(100);
+    expect(batches).toBeGreaterThan(feed.stats.realTimeUploads);
+  });
+
   it('given a curfew trigger with no quiet area, then real time only inside its window', () => {
     const opts = { ...small, subjects: 5, durationH: 24 };
     const m = new Map<string, ProfileDelivery[]>();

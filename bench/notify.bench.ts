@@ -20,12 +20,12 @@ import { loadNotifyConfig } from '../src/notify/notify-config.js';
 import { DEFAULT_RETRY } from '../src/notify/routing-config.js';
 import { webhookIdOf } from '../src/notify/webhook-id.js';
 import { createLogger } from '../src/ops/index.js';
+import { round, summarise } from '../src/ops/stats.js';
 import { Rng } from '../src/sim/prng.js';
 import { withRetry } from '../src/stream/retry.js';
 import { FlakyReceiver } from '../test/notify/fixtures/flaky-receiver.js';
 import { SECRET, SECRET_ENV, testAlert } from '../test/notify/fixtures/notify-harness.js';
 import { createTopics, testKafka } from '../test/setup/kafka-test-utils.js';
-import { round, summarise } from '../src/ops/stats.js';
 
 const RATE = 100;
 const SECONDS = Number(process.env.NOTIFY_BENCH_SECONDS ?? 30);

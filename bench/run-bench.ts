@@ -12,6 +12,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SIM_OPTIONS } from '../src/sim/sim-options.js';
+import { type ClosedLoopResult, runClosedLoop } from './closed-loop.js';
 import { CORE_SIZES, type CoreResult } from './core.bench.js';
 import { type QualityResult, runDetectionQuality } from './detection-quality.js';
 import { type LatencyResult, runLatency } from './latency.js';
@@ -19,7 +20,7 @@ import { renderSummary } from './summary.js';
 import { barChart, logXLineChart } from './svg-chart.js';
 import { runThroughput, type ThroughputResult } from './throughput.js';
 
-export const BENCH_PARTS = ['core', 'quality', 'throughput', 'latency'] as const;
+export const BENCH_PARTS = ['core', 'quality', 'throughput', 'latency', 'closed-loop'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export interface BenchOptions {
@@ -42,6 +43,7 @@ export interface BenchResults {
   quality?: QualityResult;
   throughput?: ThroughputResult;
   latency?: LatencyResult[];
+  closedLoop?: ClosedLoopResult;
 }
 
 function runCoreChild(sizes: readonly number[], outDir: string, log: (s: string) => void): CoreResult[] {
@@ -102,6 +104,17 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       o.log,
     );
     stamp('quality');
+    save();
+  }
+  if (o.parts.includes('closed-loop')) {
+    const subjects = o.quick ? 500 : 2_000;
+    o.log(`closed loop: ${subjects} subjects x 24 h, device profiles off vs on...`);
+    res.closedLoop = runClosedLoop(
+      { ...DEFAULT_SIM_OPTIONS, seed: o.seed, subjects, durationH: 24 },
+      undefined,
+      o.log,
+    );
+    stamp('closed-loop');
     save();
   }
   const needsKafka = o.parts.includes('throughput') || o.parts.includes('latency');

@@ -1,4 +1,5 @@
 /** The Markdown summary of a bench run: tables, the goals with pass/miss, and the matching rules. */
+import { renderClosedLoop } from './closed-loop.js';
 import { coreMarkdown } from './core.bench.js';
 import type { DetectionScore } from './match-truth.js';
 import { DEFAULT_MATCH_RULES } from './match-truth.js';
@@ -134,6 +135,18 @@ export function renderSummary(r: BenchResults): string {
       '',
       '![core](core.svg)',
       '',
+    );
+  }
+  if (r.closedLoop) {
+    out.push(
+      '## Closed loop: device profiles off vs on (bench/closed-loop.ts)',
+      '',
+      renderClosedLoop(r.closedLoop),
+      '',
+    );
+    const on = r.closedLoop.on.entered.delayUploadS.p95;
+    goals.push(
+      `| true entry → alert incl. upload p95 <= 60 s, < 10% more pings | ${on.toFixed(0)} s, ${(r.closedLoop.extraPingShare * 100).toFixed(1)}% more pings | ${mark(on <= 60 && r.closedLoop.extraPingShare < 0.1)} |`,
     );
   }
   if (goals.length > 0) head.push('## Goals', '', '| goal | measured | |', '|---|---|---|', ...goals, '');

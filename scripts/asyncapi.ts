@@ -13,7 +13,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CENTRE_TOPICS, DEFAULT_TOPICS, DLQ_HEADERS } from '../src/contract/index.js';
+import {
+  DEFAULT_CENTRE_TOPICS,
+  DEFAULT_DEVICE_CONFIG_TOPIC,
+  DEFAULT_TOPICS,
+  DLQ_HEADERS,
+} from '../src/contract/index.js';
 import type { SchemaSpec } from './generate-schemas.js';
 
 export const ASYNCAPI_FILE = 'asyncapi.json';
@@ -150,6 +155,28 @@ const MESSAGES: MessageDef[] = [
     key: { of: 'notification', field: 'notificationId', text: 'The notificationId (the webhook-id).' },
     examples: ['notification-delivered.json', 'notification-retrying.json', 'notification-exhausted.json'],
   },
+  {
+    id: 'consoleAudit',
+    payloadOf: 'consoleAudit',
+    title: 'Console audit record',
+    summary: 'Someone viewed a zone’s geometry or a subject’s track in the console (ids only).',
+    key: { of: 'consoleAudit', field: 'subjectId', text: 'The subjectId whose data was viewed.' },
+  },
+  {
+    id: 'deviceProfile',
+    payloadOf: 'deviceProfile',
+    title: 'Device profile',
+    summary:
+      'Where a tag must report in real time: coarsened trigger areas and the reporting policy inside them.',
+    key: { of: 'deviceProfile', field: 'tagId', text: 'The tagId.' },
+  },
+  {
+    id: 'deviceProfileRemoval',
+    title: 'Device profile removal',
+    summary:
+      'A null value (tombstone): the tag has no profile and reports on its default schedule everywhere.',
+    key: { of: 'deviceProfile', field: 'tagId', text: 'The tagId.' },
+  },
 ];
 
 const CHANNELS: ChannelDef[] = [
@@ -224,6 +251,28 @@ const CHANNELS: ChannelDef[] = [
     messages: ['notification'],
     action: 'send',
     operation: 'The notifier records each delivery attempt and outcome.',
+  },
+  {
+    id: 'consoleAudit',
+    address: DEFAULT_CENTRE_TOPICS.consoleAudit,
+    title: 'Console audit',
+    description:
+      'One record per view of a zone’s geometry or a subject’s track in the console, written before the view is served, so a leak can be traced to who saw what, when.',
+    messages: ['consoleAudit'],
+    action: 'send',
+    operation: 'The console records who viewed which subject’s zones or track.',
+  },
+  {
+    id: 'deviceConfig',
+    address: DEFAULT_DEVICE_CONFIG_TOPIC,
+    title: 'Device configuration',
+    description:
+      'Compacted table of device profiles, one per enrolled tag with zones, written transactionally by `fenceline profiles`. Tag gateways push each profile to its device. See docs/contract/profiles.md.',
+    messages: ['deviceProfile', 'deviceProfileRemoval'],
+    compacted: true,
+    action: 'send',
+    operation:
+      'The profile publisher writes each changed profile, and a tombstone when a tag no longer needs one.',
   },
 ];
 

@@ -22,6 +22,8 @@ import { z } from 'zod';
 import {
   AlertActionSchema,
   AlertSchema,
+  ConsoleAuditSchema,
+  DeviceProfileSchema,
   EnrolmentSchema,
   EvidenceFix,
   NotificationRecordSchema,
@@ -36,6 +38,8 @@ import { ASYNCAPI_FILE, renderAsyncApi } from './asyncapi.js';
 import {
   ALERT_ACTION_DESCRIPTIONS,
   ALERT_DESCRIPTIONS,
+  CONSOLE_AUDIT_DESCRIPTIONS,
+  DEVICE_PROFILE_DESCRIPTIONS,
   ENROLMENT_DESCRIPTIONS,
   NOTIFICATION_DESCRIPTIONS,
   PING_DESCRIPTIONS,
@@ -168,6 +172,22 @@ const SPECS: SchemaSpec[] = [
     title: 'Fenceline Notification Record',
     description: `The notifier's ledger on the notifications topic (key: notificationId): one record per delivery attempt or outcome of an alert sent to a notification endpoint. ${UNKNOWN_FIELDS}`,
     fields: NOTIFICATION_DESCRIPTIONS,
+  },
+  {
+    name: 'consoleAudit',
+    file: 'console-audit.schema.json',
+    schema: ConsoleAuditSchema,
+    title: 'Fenceline Console Audit Record',
+    description: `A record that someone viewed a zone's geometry or a subject's track in the console, on the console-audit topic (key: subjectId), so a leak can be traced. It names ids only, never what was shown. ${UNKNOWN_FIELDS}`,
+    fields: CONSOLE_AUDIT_DESCRIPTIONS,
+  },
+  {
+    name: 'deviceProfile',
+    file: 'device-profile.schema.json',
+    schema: DeviceProfileSchema,
+    title: 'Fenceline Device Profile',
+    description: `Where a tag must report in real time, on the compacted device-config topic (key: tagId; a null value means no profile: report on the default schedule everywhere). Tag gateways push it to the device. See docs/contract/profiles.md. ${UNKNOWN_FIELDS}`,
+    fields: DEVICE_PROFILE_DESCRIPTIONS,
   },
 ];
 

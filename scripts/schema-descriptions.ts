@@ -95,3 +95,29 @@ export const NOTIFICATION_DESCRIPTIONS: Record<string, string> = {
   error: 'Short error text (timeout, connection reset); never a body, a URL or a secret.',
   nextAttemptAt: 'Integer ms: when the next attempt is due (with retrying).',
 };
+
+export const DEVICE_PROFILE_DESCRIPTIONS: Record<string, string> = {
+  profileId:
+    'Content hash: a new id means the device must switch to this profile; an equal id means nothing changed.',
+  tagId: 'The tag; also the Kafka key.',
+  asOf: 'Integer ms: the instant the profile was derived for. A newer record supersedes it.',
+  refreshBy:
+    'Integer ms: a newer profile will be published by then (a zone starts or ends). Absent: only a zone or enrolment change replaces it.',
+  offsetRadiusM:
+    'Privacy radius in metres: each near-exclusion circle is offset from its zone by up to this, by a secret the device never has.',
+  realTime:
+    'Real-time mode: take a fix every fixIntervalS and upload each within uploadWithinS (0: at once). Outside every active trigger the device keeps its default schedule.',
+  triggers:
+    'near-exclusion: real time while inside circle; curfew: real time while outside circle. A trigger counts only while active: validFrom <= now < validTo and, with a schedule, inside a window (local time of schedule.tz).',
+};
+
+export const CONSOLE_AUDIT_DESCRIPTIONS: Record<string, string> = {
+  auditId: 'Unique per view, chosen by the console.',
+  view: 'What was shown: a zone’s geometry (with its warning ring) or a subject’s recent track.',
+  user: 'Login name of who looked.',
+  role: 'The role they looked in.',
+  at: 'Integer ms: when the console served the view (the console’s wall clock).',
+  subjectId: 'The monitored subject whose zones or track were shown; also the Kafka key.',
+  incidentId: 'The incident the view was opened from, when there was one.',
+  zoneIds: 'The zones whose geometry was shown (ids only).',
+};

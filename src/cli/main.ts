@@ -19,6 +19,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   demo: async () => (await import('./demo-command.js')).demoCommand,
   console: async () => (await import('./console-command.js')).consoleCommand,
   notify: async () => (await import('./notify-command.js')).notifyCommand,
+  profiles: async () => (await import('./profiles-command.js')).profilesCommand,
 };
 
 async function help(): Promise<string> {

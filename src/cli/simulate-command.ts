@@ -2,13 +2,18 @@
  * `fenceline simulate`: publish a seeded fleet (zones, enrolments, then pings) to Kafka, or to a
  * JSONL file with --out; ground truth to --truth. Same options => same records, byte for byte.
  */
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TOPICS, type TopicNames } from '../contract/index.js';
+import { DEFAULT_PROFILE_CONFIG } from '../engine/index.js';
+import { buildFleet } from '../sim/fleet.js';
 import { KafkaSink } from '../sim/kafka-sink.js';
 import { runSimulation } from '../sim/run-simulation.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from '../sim/sim-options.js';
 import { FileSink, type SimSink } from '../sim/sinks.js';
 import type { Subcommand } from './main.js';
+import { hmacKeyedHash } from './profiles-command.js';
+import { inProcessProfileFeed } from './sim-profiles.js';
 
 const USAGE = `Usage: fenceline simulate [options]
 
@@ -25,7 +30,9 @@ const USAGE = `Usage: fenceline simulate [options]
   --topic-pings <name>   (also --topic-zones, --topic-enrolments)  defaults from the contract
   --out <file.jsonl>     write {topic,key,timestamp,value} lines instead of publishing to Kafka
   --truth <file.jsonl>   write ground truth (true entries/exits, curfew breaches, tamper, low battery)
-  --quiet                no progress on stderr`;
+  --quiet                no progress on stderr
+  --device-profiles      tags obey device profiles computed in-process by the engine (key: $PROFILE_SECRET, else random)
+  --profile-delay-s <s>  profile publish -> on the device                      default 60`;
 
 export function parseNumber(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -94,6 +101,8 @@ export const simulateCommand: Subcommand = {
           out: { type: 'string' },
           truth: { type: 'string' },
           quiet: { type: 'boolean' },
+          'device-profiles': { type: 'boolean' },
+          'profile-delay-s': { type: 'string' },
         },
         strict: true,
       }).values;
@@ -120,6 +129,15 @@ export const simulateCommand: Subcommand = {
           topics,
           pingsPartitions: parseNumber('partitions', str('partitions'), 12),
         });
+    const profiles =
+      values['device-profiles'] === true
+        ? inProcessProfileFeed(opts, buildFleet(opts), {
+            profile: DEFAULT_PROFILE_CONFIG,
+            hash: hmacKeyedHash(process.env.PROFILE_SECRET || randomBytes(32).toString('hex')),
+            deliveryDelayS: parseNumber('profile-delay-s', str('profile-delay-s'), 60),
+            uploadLatencyS: 2,
+          })
+        : undefined;
     let interrupted = false;
     const onSigint = () => {
       interrupted = true;
@@ -134,6 +152,7 @@ export const simulateCommand: Subcommand = {
         ...(str('truth') !== undefined ? { truthPath: str('truth')! } : {}),
         progress: values.quiet !== true,
         shouldStop: () => interrupted,
+        ...(profiles ? { profiles } : {}),
       });
       process.stderr.write(
         `${JSON.stringify({
@@ -145,6 +164,9 @@ export const simulateCommand: Subcommand = {
           pings: summary.pings,
           fixes: summary.fixes,
           truth: summary.truth,
+          ...(profiles
+            ? { realTimeFixes: profiles.stats.realTimeFixes, realTimeUploads: profiles.stats.realTimeUploads }
+            : {}),
           wallS: summary.wallMs / 1000,
           stoppedEarly: summary.stoppedEarly,
         })}\n`,

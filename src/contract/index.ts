@@ -3,6 +3,7 @@ export * from './alert-action.js';
 export * from './confirm-rule.js';
 export * from './console-audit.js';
 export * from './decode.js';
+export * from './device-profile.js';
 export * from './enrolment.js';
 export * from './incident.js';
 export * from './notification.js';

@@ -11,8 +11,19 @@ export {
   MAX_EPISODES,
   RECENT_TS_CAPACITY,
 } from './config.js';
+export {
+  DEFAULT_PROFILE_CONFIG,
+  type DerivedProfile,
+  deriveDeviceProfile,
+  type KeyedHash,
+  offsetVector,
+  type ProfileConfig,
+  type ProfileInput,
+  zoneReachM,
+} from './device-profile.js';
 export { EnrolmentTable, subjectAt } from './enrolment-table.js';
 export { sweepNoSignal } from './no-signal.js';
+export { type ProfileWrite, planProfileWrites, recordPublished } from './profile-plan.js';
 export { type CompiledSchedule, compileSchedule, scheduleActiveAt } from './schedule.js';
 export { decodeTagState, encodeTagState, StateCodecError } from './state-codec.js';
 export { type EvidenceFix, newTagState, type TagState, type ZoneTrack } from './tag-state.js';

@@ -7,6 +7,7 @@
  * time go to the lower subject index, so the order (and so the output) depends only on the options.
  */
 import type { Enrolment, Zone } from '../contract/index.js';
+import type { DeviceProfileFeed } from './device-mode.js';
 import type { SimOptions } from './sim-options.js';
 import { type SimPing, SubjectSim } from './subject-sim.js';
 import { buildSubject, type SubjectSpec } from './subject-spec.js';
@@ -76,6 +77,8 @@ export function buildFleet(opts: SimOptions): SubjectSpec[] {
 export function* simulateFleet(
   opts: SimOptions,
   specs: SubjectSpec[] = buildFleet(opts),
+  /** Device profiles the tags obey (off when absent: today's behaviour, byte for byte). */
+  profiles?: DeviceProfileFeed,
 ): Generator<SimEvent> {
   for (const s of specs) {
     for (const z of [...s.exclusions, s.curfew]) yield { kind: 'zone', key: z.zone.zoneId, value: z.zone };
@@ -86,7 +89,7 @@ export function* simulateFleet(
   const pendingTruth: TruthRecord[] = [];
   const emit = (r: TruthRecord) => pendingTruth.push(r);
   const heap = new UploadHeap();
-  for (const spec of specs) heap.push(new SubjectSim(opts, spec, end, emit));
+  for (const spec of specs) heap.push(new SubjectSim(opts, spec, end, emit, profiles));
   for (const r of pendingTruth.splice(0)) yield { kind: 'truth', record: r };
   while (heap.size > 0) {
     const sim = heap.pop()!;

@@ -4,6 +4,7 @@
  * or as fast as the sink takes them. Ground truth goes to its own JSONL file as it is learnt.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { DeviceProfileFeed } from './device-mode.js';
 import { simEnd, simulateFleet } from './fleet.js';
 import { compact, Progress } from './progress.js';
 import type { SimOptions } from './sim-options.js';
@@ -23,6 +24,8 @@ export interface RunOptions {
   beforePings?: () => Promise<void>;
   /** Called for every truth record (the demo and benches keep them in memory). */
   onTruth?: (r: TruthRecord) => void;
+  /** Device profiles the tags obey (off when absent). */
+  profiles?: DeviceProfileFeed;
 }
 
 export interface RunSummary {
@@ -60,7 +63,7 @@ export async function runSimulation(
   };
   let paceStart = 0;
   try {
-    for (const ev of simulateFleet(opts)) {
+    for (const ev of simulateFleet(opts, undefined, run.profiles)) {
       switch (ev.kind) {
         case 'zone':
           s.zones++;

@@ -6,6 +6,7 @@
  */
 import type { Ping } from '../contract/index.js';
 import { buildDayPlan } from './day-plan.js';
+import { type DeviceProfileFeed, FIX_DRAIN, TagDevice, UPLOAD_DRAIN } from './device-mode.js';
 import { haversineM, type LatLon, METRES_PER_DEGREE_LAT } from './geodesy.js';
 import { type GpsEnvironment, GpsNoise, type NoiseSample } from './gps-noise.js';
 import { type LocalDate, localDateOf, localToUtc, nextDate } from './local-time.js';
@@ -17,6 +18,8 @@ import type { TruthRecord } from './truth.js';
 import { TruthTracker } from './truth-tracker.js';
 
 const LOW_BATTERY = 0.15;
+/** Rng.derive purpose suffix of the noise of fixes only real-time mode takes. */
+const EXTRA_FIX_STREAM = 1;
 
 /** A generated ping plus what only the simulator knows about it. */
 export interface SimPing {
@@ -65,6 +68,8 @@ export class SubjectSim {
     readonly spec: SubjectSpec,
     private readonly end: number,
     private readonly emitTruth: (r: TruthRecord) => void,
+    /** Device profiles to obey; absent = today's tags (and byte-identical output). */
+    private readonly profiles?: DeviceProfileFeed,
   ) {
     this.noiseRng = Rng.derive(opts.seed, spec.index, STREAM.noise);
     this.uploadRng = Rng.derive(opts.seed, spec.index, STREAM.upload);
@@ -77,6 +82,14 @@ export class SubjectSim {
     this.nextUploadAt = opts.start + this.uploadGapMs();
     this.date = localDateOf(CURFEW_TZ, opts.start);
     this.loadDay(opts.start);
+    if (profiles) {
+      this.device = new TagDevice(profiles.timeline(spec.tagId), profiles.deliveryDelayS * 1000);
+      this.extraRng = Rng.derive(opts.seed, spec.index, STREAM.noise, EXTRA_FIX_STREAM);
+      this.extraNoise = new GpsNoise(this.extraRng);
+      this.defaultNextFixAt = this.nextFixAt;
+      this.scheduledUploadAt = this.nextUploadAt;
+      this.planProfiled();
+    }
   }
 
   private uploadGapMs(): number {
@@ -147,6 +160,7 @@ export class SubjectSim {
 
   /** Generate the fixes up to the next upload and return them as one batch. */
   nextUpload(): UploadBatch {
+    if (this.device) return this.nextUploadProfiled();
     const uploadAt = Math.min(this.nextUploadAt, this.end);
     const pings: SimPing[] = [];
     while (this.nextFixAt < uploadAt) {
@@ -167,7 +181,105 @@ export class SubjectSim {
     return { tagId: this.spec.tagId, uploadAt, pings };
   }
 
-  private makePing(t: number, seg: Segment, p: LatLon): SimPing {
+  // --- Obeying device profiles (only when `profiles` is given) ---------------------------------
+  private device: TagDevice | undefined;
+  /** The store-and-forward schedule's next upload. */
+  private scheduledUploadAt = 0;
+  /** Fixes generated ahead up to `nextUploadAt`, which the fleet's heap orders by. */
+  private pending: SimPing[] = [];
+  private pendingRealTime = false;
+  private realTimeNow = false;
+  /**
+   * Real-time mode ADDS fixes between those of the default schedule, which stay where they were:
+   * `defaultNextFixAt` is the default schedule's next fix, and only those fixes draw from the
+   * default noise stream; the extra ones draw from their own. So a run with profiles takes every
+   * fix a run without them takes, with the same error, and the two compare pair by pair.
+   */
+  private defaultNextFixAt = 0;
+  private extraRng: Rng | undefined;
+  private extraNoise: GpsNoise | undefined;
+
+  /**
+   * Generate fixes ahead until the next upload: the scheduled one, or one a real-time fix
+   * triggers (at its ts + uploadWithinS + network latency), whichever comes first. The fleet's
+   * heap needs the upload time before the batch is taken, so the fixes are made here.
+   */
+  private planProfiled(): void {
+    const feed = this.profiles!;
+    let deadline = Math.min(this.scheduledUploadAt, this.end);
+    this.pendingRealTime = false;
+    while (this.nextFixAt < deadline) {
+      const t = this.nextFixAt;
+      const seg = this.segmentAt(t);
+      const truePos = positionAt(seg, t);
+      const isDefault = t === this.defaultNextFixAt;
+      const sim = isDefault
+        ? this.makePing(t, seg, truePos)
+        : this.makePing(t, seg, truePos, this.extraRng!, this.extraNoise!);
+      this.pending.push(sim);
+      const fix = sim.ping;
+      // The tag knows only its measured position; without a fix it keeps its last mode.
+      const policy =
+        fix.lat !== undefined && fix.lon !== undefined
+          ? this.device!.policyAt(t, fix.lat, fix.lon)
+          : this.realTimeNow
+            ? this.device!.policyAt(t, truePos.lat, truePos.lon)
+            : undefined;
+      this.realTimeNow = policy !== undefined;
+      if (isDefault) {
+        const normalS = this.nearExclusion(truePos) ? this.opts.nearFixIntervalS : this.opts.fixIntervalS;
+        this.defaultNextFixAt = t + normalS * 1000;
+      }
+      const rtNext = policy ? t + policy.fixIntervalS * 1000 : Number.POSITIVE_INFINITY;
+      this.nextFixAt = Math.min(this.defaultNextFixAt, rtNext);
+      if (policy) {
+        feed.stats.realTimeMs += this.nextFixAt - t;
+        feed.stats.realTimeFixes++;
+        // A fix the default schedule would not have taken costs battery.
+        if (!isDefault) this.spend(FIX_DRAIN, feed);
+        const due = t + (policy.uploadWithinS + feed.uploadLatencyS) * 1000;
+        if (due < deadline) {
+          deadline = due;
+          this.pendingRealTime = true;
+        }
+      }
+    }
+    // Unclamped when scheduled, as in the default path: the heap orders the final uploads by it.
+    this.nextUploadAt = this.pendingRealTime ? deadline : this.scheduledUploadAt;
+  }
+
+  private spend(drain: number, feed: DeviceProfileFeed): void {
+    if (drain <= 0) return;
+    this.battery = Math.max(0.01, this.battery - drain);
+    feed.stats.extraDrain += drain;
+  }
+
+  private nextUploadProfiled(): UploadBatch {
+    const uploadAt = Math.min(this.nextUploadAt, this.end);
+    const pings = this.pending;
+    this.pending = [];
+    if (this.pendingRealTime && pings.length > 0) {
+      this.profiles!.stats.realTimeUploads++;
+      this.spend(UPLOAD_DRAIN, this.profiles!);
+    }
+    if (uploadAt >= this.end) {
+      this.done = true;
+      while ((this.segments.at(-1)?.t1 ?? 0) < this.end) this.loadDay(this.segments.at(-1)?.t1 ?? this.end);
+      this.truth.finish();
+    } else {
+      if (uploadAt >= this.scheduledUploadAt) this.scheduledUploadAt = uploadAt + this.uploadGapMs();
+      this.planProfiled();
+    }
+    return { tagId: this.spec.tagId, uploadAt, pings };
+  }
+
+  private makePing(
+    t: number,
+    seg: Segment,
+    p: LatLon,
+    noiseRng: Rng = this.noiseRng,
+    noise: GpsNoise = this.noise,
+  ): SimPing {
     const env: GpsEnvironment =
       seg.mode !== 'dwell'
         ? 'moving'
@@ -183,8 +295,8 @@ export class SubjectSim {
     const strap = t >= this.tamperFrom && t < this.tamperTo ? 'tampered' : 'ok';
     const { tagId } = this.spec;
     // Indoors a receiver sometimes gets no fix at all: the tag still reports its status.
-    if (env === 'indoor' && this.noiseRng.next() < 0.01) return { ping: { tagId, ts: t, battery, strap } };
-    const s = this.noise.sample(this.noiseRng, t, env, this.opts.outlierRate, this.sample);
+    if (env === 'indoor' && noiseRng.next() < 0.01) return { ping: { tagId, ts: t, battery, strap } };
+    const s = noise.sample(noiseRng, t, env, this.opts.outlierRate, this.sample);
     const lat = round6(p.lat + s.dy / METRES_PER_DEGREE_LAT);
     const lon = round6(p.lon + s.dx / (METRES_PER_DEGREE_LAT * Math.cos((p.lat * Math.PI) / 180)));
     return {

@@ -1,6 +1,7 @@
 /**
  * The house's one-way street, checked on the source: contract → geo → engine → stream → ops →
- * cli, with ops never importing the engine; the simulator imports only the contract; the local broker launcher imports nothing else of
+ * cli, with ops never importing the engine; the simulator and the centre's incident fold import
+ * only the contract; the console and the notifier sit on stream and ops, below the CLI; the local broker launcher imports nothing else of
  * ours; nothing under src/ imports bench/ (the benchmarks depend on src, never the reverse), and
  * the build does not compile bench/.
  */
@@ -15,11 +16,22 @@ const SRC = join(ROOT, 'src');
 /** Layers in order; a module may import its own layer and those before it. */
 const LAYERS = ['contract', 'geo', 'engine', 'stream', 'ops', 'cli'] as const;
 /** Side folders: what each may import besides itself. */
-const SIDE: Record<string, readonly string[]> = { sim: ['contract'], 'local-kafka': [] };
+const SIDE: Record<string, readonly string[]> = {
+  sim: ['contract'],
+  'local-kafka': [],
+  // The monitoring centre: a pure incident fold over the contract, and two services on top of the
+  // stream and ops layers (the console over the fold; the notifier with its own pure core).
+  centre: ['contract'],
+  console: ['contract', 'centre', 'stream', 'ops'],
+  notify: ['contract', 'stream', 'ops'],
+};
 /** Layers a layer must not reach past: ops wires the stream, and the stream alone meets the engine. */
 const SKIP: Record<string, readonly string[]> = { ops: ['engine', 'geo'] };
 /** Side folders a layer may use (the composition root wires the simulator and the local broker). */
-const LAYER_EXTRAS: Record<string, readonly string[]> = { ops: ['local-kafka'], cli: ['local-kafka', 'sim'] };
+const LAYER_EXTRAS: Record<string, readonly string[]> = {
+  ops: ['local-kafka'],
+  cli: ['local-kafka', 'sim', 'centre', 'console', 'notify'],
+};
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

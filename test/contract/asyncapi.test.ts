@@ -5,7 +5,12 @@ import { type AsyncAPIDocumentInterface, type Diagnostic, Parser } from '@asynca
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CENTRE_TOPICS, DEFAULT_TOPICS, DLQ_HEADERS } from '../../src/contract/index.js';
+import {
+  DEFAULT_CENTRE_TOPICS,
+  DEFAULT_DEVICE_CONFIG_TOPIC,
+  DEFAULT_TOPICS,
+  DLQ_HEADERS,
+} from '../../src/contract/index.js';
 
 /**
  * schemas/asyncapi.json: it parses with the AsyncAPI parser without an error-level diagnostic,
@@ -62,7 +67,11 @@ describe('schemas/asyncapi.json', () => {
       .map((c) => c.address())
       .sort();
     expect(addresses).toEqual(
-      [...Object.values(DEFAULT_TOPICS), ...Object.values(DEFAULT_CENTRE_TOPICS)].sort(),
+      [
+        ...Object.values(DEFAULT_TOPICS),
+        ...Object.values(DEFAULT_CENTRE_TOPICS),
+        DEFAULT_DEVICE_CONFIG_TOPIC,
+      ].sort(),
     );
   });
 
@@ -93,6 +102,8 @@ describe('schemas/asyncapi.json', () => {
       pingsDlq: 'send',
       alertActions: 'send',
       notifications: 'send',
+      consoleAudit: 'send',
+      deviceConfig: 'send',
     });
   });
 

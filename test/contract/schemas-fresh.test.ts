@@ -15,6 +15,8 @@ describe('generated JSON Schemas', () => {
       'alert-action.schema.json',
       'alert.schema.json',
       'asyncapi.json',
+      'console-audit.schema.json',
+      'device-profile.schema.json',
       'enrolment.schema.json',
       'notification.schema.json',
       'ping.schema.json',

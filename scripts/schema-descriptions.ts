@@ -62,4 +62,6 @@ export const ALERT_DESCRIPTIONS: Record<string, string> = {
   certainty: 'confirmed: the whole accuracy circle is on the alerting side of the boundary.',
   late: 'The fix is older than a fix already processed for that tag.',
   evidence: 'The fixes the decision rests on, oldest first.',
+  reason:
+    'CONFIG_REJECTED only: the field and the rule or limit the rejected zone or enrolment broke; never its content.',
 };

@@ -17,9 +17,12 @@
  */
 import * as zlib from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
-import { CompressionCodecs, CompressionTypes } from 'kafkajs';
-import * as lz4 from 'lz4js';
-import * as snappy from 'snappyjs';
+// kafkajs is CommonJS and Node's ESM loader does not detect these two as named exports.
+import kafkajs from 'kafkajs';
+import lz4 from 'lz4js';
+import snappy from 'snappyjs';
+
+const { CompressionCodecs, CompressionTypes } = kafkajs;
 
 interface Encoder {
   buffer: Buffer;

@@ -192,7 +192,13 @@ export class GlobalTable {
     this.generation++;
     const delay = (this.opts.backoffMs ?? defaultBackoff)(this.crashes);
     this.opts.logger.error(
-      { table: this.opts.name, err: message, crashes: this.crashes, retryInMs: delay },
+      // An Error (not its text): the logger's serializer keeps the message and scrubs it.
+      {
+        table: this.opts.name,
+        err: err instanceof Error ? err : new Error(message),
+        crashes: this.crashes,
+        retryInMs: delay,
+      },
       'global table consumer failed; the table in force stays until a rebuilt one replaces it',
     );
     this.opts.onCrash?.(message);

@@ -60,7 +60,7 @@ class Outbox {
         }
         await this.producer.send({ topic, acks: -1, messages });
       })
-      .catch((err: Error) => this.log.error({ topic, err: err.message }, 'table output not written'));
+      .catch((err: Error) => this.log.error({ topic, err }, 'table output not written'));
   }
 
   async close(): Promise<void> {

@@ -62,6 +62,12 @@ async function create(
   await admin.createTopics({ topics: missing, waitForLeaders: true }).catch((err: Error) => {
     if (!/already exists/i.test(err.message)) throw err;
   });
+  // On a busy broker, metadata can lag the creation: wait (bounded) until every topic is listed.
+  for (let i = 0; i < 50; i++) {
+    const listed = new Set(await admin.listTopics());
+    if (missing.every((t) => listed.has(t.topic))) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
   logger.info({ topics: missing.map((t) => t.topic), ...replication }, 'created topics');
 }
 

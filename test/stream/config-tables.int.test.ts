@@ -107,6 +107,7 @@ describe('a rejected zone or enrolment update keeps protection after a restart',
     // Compaction stand-in: the input topic no longer holds the good version.
     const admin = testKafka(brokers).admin();
     await admin.connect();
+    await admin.fetchTopicMetadata({ topics: [names.zones] });
     await admin.deleteTopicRecords({ topic: names.zones, partitions: [{ partition: 0, offset: '1' }] });
     await admin.disconnect();
 

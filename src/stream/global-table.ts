@@ -44,6 +44,8 @@ export interface GlobalTableOptions {
   readonly afterBatch: () => void;
   /** Called when a generation's consumer crashed (the table rebuilds after a back-off). */
   readonly onCrash?: (error: string) => void;
+  /** Called when a table rebuilt after a crash was swapped in. */
+  readonly onRebuilt?: () => void;
   /** Back-off before the n-th consecutive rebuild: default min(30 s, 1 s * 2^(n-1)). */
   readonly backoffMs?: (attempt: number) => number;
 }
@@ -177,6 +179,7 @@ export class GlobalTable {
     this.crashes = 0;
     if (this.lastError !== undefined) {
       this.opts.logger.info({ table: this.opts.name }, 'global table rebuilt and swapped in');
+      this.opts.onRebuilt?.();
     }
     this.lastError = undefined;
     this.opts.afterBatch();

@@ -320,6 +320,8 @@ export function createWorldTables(
     logger: log,
     handler: handlerFor(zoneSpec, config, outbox, log, events),
     afterBatch: () => events.emit(STREAM_EVENTS.tableSize, { table: 'zones', size: world.zones.size }),
+    onCrash: (error) => events.emit(STREAM_EVENTS.tableFailed, { table: 'zones', error }),
+    onRebuilt: () => events.emit(STREAM_EVENTS.tableRebuilt, { table: 'zones' }),
   });
   const enrolments = new GlobalTable({
     kafka,
@@ -330,6 +332,8 @@ export function createWorldTables(
     handler: handlerFor(enrolmentSpec, config, outbox, log, events),
     afterBatch: () =>
       events.emit(STREAM_EVENTS.tableSize, { table: 'enrolments', size: world.enrolments.size }),
+    onCrash: (error) => events.emit(STREAM_EVENTS.tableFailed, { table: 'enrolments', error }),
+    onRebuilt: () => events.emit(STREAM_EVENTS.tableRebuilt, { table: 'enrolments' }),
   });
 
   return {

@@ -58,7 +58,10 @@ class Outbox {
           await p.connect();
           this.producer = p;
         }
-        await this.producer.send({ topic, acks: -1, messages });
+        // A first start copies every accepted version: send in bounded chunks, not one by one.
+        for (let i = 0; i < messages.length; i += 500) {
+          await this.producer.send({ topic, acks: -1, messages: messages.slice(i, i + 500) });
+        }
       })
       .catch((err: Error) => this.log.error({ topic, err }, 'table output not written'));
   }
@@ -101,10 +104,13 @@ function handlerFor<T>(
   let staged = new Map<string, StagedKey<T> & { record: KafkaMessage; partition: number }>();
   let accepted = new Map<string, AcceptedCopy<T> | null>();
 
+  const acceptedCopy = (key: string, bytes: Buffer, offset: bigint): Message => ({
+    key,
+    value: bytes,
+    headers: { [ACCEPTED_SOURCE_OFFSET]: String(offset) },
+  });
   const copyAccepted = (key: string, bytes: Buffer, offset: bigint): void =>
-    outbox.send(spec.accepted, [
-      { key, value: bytes, headers: { [ACCEPTED_SOURCE_OFFSET]: String(offset) } },
-    ]);
+    outbox.send(spec.accepted, [acceptedCopy(key, bytes, offset)]);
   const tombstoneAccepted = (key: string): void => outbox.send(spec.accepted, [{ key, value: null }]);
 
   const reject = (
@@ -188,8 +194,10 @@ function handlerFor<T>(
         const s = staged.get(r.key);
         if (s) reject(s.record, s.partition, r.key, r.field, r.reason, undefined);
       }
-      for (const w of fold.writeAccepted) copyAccepted(w.key, w.bytes, w.sourceOffset);
-      for (const key of fold.tombstoneAccepted) tombstoneAccepted(key);
+      outbox.send(spec.accepted, [
+        ...fold.writeAccepted.map((w) => acceptedCopy(w.key, w.bytes, w.sourceOffset)),
+        ...fold.tombstoneAccepted.map((key) => ({ key, value: null })),
+      ]);
       let deletions = 0;
       for (const s of staged.values()) if (s.final.kind === 'delete') deletions++;
       log.info(

@@ -64,6 +64,8 @@ export const ALERT_DESCRIPTIONS: Record<string, string> = {
     'Confirmation rule 1.1 only, on EXCLUSION_ENTERED / INCLUSION_LEFT: the evidence score (natural-log odds that the subject is on the violating side, floored at 0) when the alert was raised; the default threshold is 6.9. Absent under rule 1.0 ("single fix confirms") and on other types.',
   late: 'The fix is older than a fix already processed for that tag.',
   evidence: 'The fixes the decision rests on, oldest first.',
+  reason:
+    'CONFIG_REJECTED only: the field and the rule or limit the rejected zone or enrolment broke; never its content.',
 };
 
 export const ALERT_ACTION_DESCRIPTIONS: Record<string, string> = {

@@ -29,6 +29,7 @@ export function zoneKindOf(type: AlertType): ZoneKind | undefined {
     case 'SIGNAL_RESTORED':
     case 'STRAP_TAMPER':
     case 'LOW_BATTERY':
+    case 'CONFIG_REJECTED':
       return undefined;
     default: {
       const never: never = type;

@@ -144,6 +144,8 @@ export const demoCommand: Subcommand = {
               TOPIC_STATE_CHANGELOG: topics.stateChangelog,
               HTTP_PORT: process.env.HTTP_PORT ?? '0',
               LOG_LEVEL: process.env.LOG_LEVEL ?? 'fatal',
+              // Simulated time runs ahead of the wall clock (--speed): not a clock glitch here.
+              CLOCK_GLITCH_MARGIN_S: process.env.CLOCK_GLITCH_MARGIN_S ?? String(30 * 86_400),
             });
             // Worker logs go to stderr: stdout carries only the alert lines.
             const logger = createLogger({

@@ -7,6 +7,8 @@
  * The wiring itself is startWorker in ops/worker-runtime.ts, shared with the demo, the benchmarks
  * and the tests.
  */
+
+import type { Logger } from 'pino';
 import { DEFAULT_ENGINE_CONFIG } from '../engine/index.js';
 import {
   ConfigError,
@@ -26,7 +28,8 @@ function defaultText(name: string, doc: EnvVarDoc): string {
     const key = ENGINE_VARS[name as keyof typeof ENGINE_VARS];
     return String(DEFAULT_ENGINE_CONFIG[key]);
   }
-  return typeof doc.default === 'string' ? doc.default : doc.default();
+  if (doc.defaultText !== undefined) return doc.defaultText;
+  return typeof doc.default === 'string' ? doc.default : doc.default({});
 }
 
 const USAGE = [
@@ -39,6 +42,36 @@ const USAGE = [
     ([name, doc]) => `  ${name.padEnd(28)} ${doc.meaning} (default ${defaultText(name, doc)})`,
   ),
 ].join('\n');
+
+/** How long a graceful stop may take before the process exits anyway. */
+export const STOP_GRACE_MS = 20_000;
+
+function exitNow(logger: Logger, code: number, why: string): never {
+  logger.error({ code, why }, 'exiting without a complete stop');
+  logger.flush?.();
+  process.exit(code);
+}
+
+/**
+ * Wait for a graceful stop, bounded by STOP_GRACE_MS; then make sure the process ends even if a
+ * client library still holds a socket or timer (the exit code is kept either way).
+ */
+async function exitAfter(logger: Logger, stopping: Promise<void>, code: number): Promise<number> {
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = await Promise.race([
+    stopping.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), STOP_GRACE_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!stopped) exitNow(logger, code === 0 ? 1 : code, `stop took longer than ${STOP_GRACE_MS} ms`);
+  setTimeout(() => process.exit(code), 2_000).unref();
+  return code;
+}
 
 export const workerCommand: Subcommand = {
   summary: 'run a stream worker (pings in, alerts out)',
@@ -75,11 +108,11 @@ export const workerCommand: Subcommand = {
     ]);
     if (outcome.kind === 'signal') {
       logger.info({ signal: outcome.signal }, 'stopping');
-      await worker.stop();
-      return 0;
+      // A second signal, or the grace period running out, ends the process whatever it was doing.
+      process.once(outcome.signal, () => exitNow(logger, 1, 'second signal'));
+      return exitAfter(logger, worker.stop(), 0);
     }
     logger.fatal({ err: outcome.err }, 'worker failed');
-    await Promise.race([worker.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
-    return 1;
+    return exitAfter(logger, worker.stop(), 1);
   },
 };

@@ -18,7 +18,7 @@ import {
   describeZodError,
   NotificationRecordSchema,
 } from '../contract/index.js';
-import { GlobalTable } from '../stream/global-table.js';
+import { foldingHandler, GlobalTable } from '../stream/global-table.js';
 import { withRetry } from '../stream/retry.js';
 import type { CentreStore } from './centre-store.js';
 import type { ConsoleConfig } from './config.js';
@@ -152,10 +152,11 @@ export class FoldRunner {
         role,
         new GlobalTable({
           kafka: this.kafka,
-          topic: this.config.topics[role],
+          name: role,
+          topics: [this.config.topics[role]],
           groupPrefix: `fenceline-console.${this.config.instanceId}.${role}`,
           logger: this.logger,
-          apply: (record) => this.apply(role, record),
+          handler: foldingHandler((record) => this.apply(role, record)),
           afterBatch: () => undefined,
         }),
       );

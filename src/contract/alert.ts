@@ -11,6 +11,9 @@ export const ALERT_TYPES = [
   'SIGNAL_RESTORED',
   'STRAP_TAMPER',
   'LOW_BATTERY',
+  // Operational (contract addition, faults-b): a zone or enrolment record was rejected; the
+  // version in force before it (if any) keeps protecting. Deterministic alertId per record.
+  'CONFIG_REJECTED',
 ] as const;
 export const AlertType = z.enum(ALERT_TYPES);
 export type AlertType = z.infer<typeof AlertType>;
@@ -46,5 +49,7 @@ export const AlertSchema = z.object({
   score: z.number().nonnegative().optional(),
   late: z.boolean().optional(),
   evidence: z.array(EvidenceFix).optional(),
+  /** CONFIG_REJECTED only: the field and limit or rule broken; never the record's content. */
+  reason: z.string().max(1024).optional(),
 });
 export type Alert = z.infer<typeof AlertSchema>;

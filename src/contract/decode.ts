@@ -38,12 +38,18 @@ function parseJson(bytes: Buffer | string): Decoded<unknown> {
   }
 }
 
-function decodeWith<T>(schema: z.ZodType<T>, bytes: Buffer | string): Decoded<T> {
+function decodeWith<T>(
+  schema: z.ZodType<T>,
+  bytes: Buffer | string,
+  precheck?: (json: object) => string | undefined,
+): Decoded<T> {
   const json = parseJson(bytes);
   if (!json.ok) return json;
   if (json.value === null || typeof json.value !== 'object' || Array.isArray(json.value)) {
     return { ok: false, error: 'not a JSON object' };
   }
+  const refused = precheck?.(json.value);
+  if (refused !== undefined) return { ok: false, error: refused };
   const parsed = schema.safeParse(json.value);
   return parsed.success
     ? { ok: true, value: parsed.data }
@@ -65,11 +71,14 @@ export function decodePing(
   }
   const decoded = decodeWith(PingSchema, value);
   if (!decoded.ok) return decoded;
-  if (key !== null && key !== undefined) {
-    const keyText = typeof key === 'string' ? key : key.toString('utf8');
-    if (keyText !== decoded.value.tagId) {
-      return { ok: false, error: `key: message key does not match tagId "${decoded.value.tagId}"` };
-    }
+  if (key === null || key === undefined) {
+    // Unkeyed records are spread over partitions, so one tag's pings would be judged by two
+    // workers, each with half of its history: a violation could go unconfirmed on both.
+    return { ok: false, error: `key: missing (a ping must be keyed by its tagId "${decoded.value.tagId}")` };
+  }
+  const keyText = typeof key === 'string' ? key : key.toString('utf8');
+  if (keyText !== decoded.value.tagId) {
+    return { ok: false, error: `key: message key does not match tagId "${decoded.value.tagId}"` };
   }
   return decoded;
 }
@@ -79,17 +88,33 @@ export type TableRecord<T> =
   | { ok: true; key: string; value: T | null }
   | { ok: false; key: string; error: string };
 
+/** Cheap checks on a table record, run before the expensive ones. */
+export interface TableDecodeOptions {
+  /** Larger values are refused before JSON.parse. */
+  readonly maxBytes?: number;
+  /** Runs on the parsed JSON before zod (e.g. a vertex count); returns a reason to refuse it. */
+  readonly precheck?: (json: object) => string | undefined;
+}
+
 function decodeTableRecord<T extends object>(
   schema: z.ZodType<T>,
   idField: keyof T,
   key: Buffer | string | null | undefined,
   value: Buffer | string | null | undefined,
+  options: TableDecodeOptions = {},
 ): TableRecord<T> {
   const keyText =
     key === null || key === undefined ? '' : typeof key === 'string' ? key : key.toString('utf8');
   if (keyText === '') return { ok: false, key: keyText, error: 'key: missing' };
   if (value === null || value === undefined) return { ok: true, key: keyText, value: null };
-  const decoded = decodeWith(schema, value);
+  if (options.maxBytes !== undefined && value.length > options.maxBytes) {
+    return {
+      ok: false,
+      key: keyText,
+      error: `(value): too large: ${value.length} bytes, limit ${options.maxBytes}`,
+    };
+  }
+  const decoded = decodeWith(schema, value, options.precheck);
   if (!decoded.ok) return { ok: false, key: keyText, error: decoded.error };
   if (String(decoded.value[idField]) !== keyText) {
     return { ok: false, key: keyText, error: `key: does not match ${String(idField)}` };
@@ -100,13 +125,15 @@ function decodeTableRecord<T extends object>(
 export function decodeZoneRecord(
   key: Buffer | string | null | undefined,
   value: Buffer | string | null | undefined,
+  options?: TableDecodeOptions,
 ) {
-  return decodeTableRecord<Zone>(ZoneSchema, 'zoneId', key, value);
+  return decodeTableRecord<Zone>(ZoneSchema, 'zoneId', key, value, options);
 }
 
 export function decodeEnrolmentRecord(
   key: Buffer | string | null | undefined,
   value: Buffer | string | null | undefined,
+  options?: TableDecodeOptions,
 ) {
-  return decodeTableRecord<Enrolment>(EnrolmentSchema, 'tagId', key, value);
+  return decodeTableRecord<Enrolment>(EnrolmentSchema, 'tagId', key, value, options);
 }

@@ -16,7 +16,8 @@ export type ZoneAlertType = Extract<
   AlertType,
   'EXCLUSION_ENTERED' | 'EXCLUSION_EXITED' | 'EXCLUSION_APPROACH' | 'INCLUSION_LEFT' | 'INCLUSION_RETURNED'
 >;
-export type DeviceAlertType = Exclude<AlertType, ZoneAlertType>;
+/** CONFIG_REJECTED is raised by the stream layer's table readers, never by a ping. */
+export type DeviceAlertType = Exclude<AlertType, ZoneAlertType | 'CONFIG_REJECTED'>;
 
 /**
  * Device alerts have no zone to take a severity from. Tamper and silence can mean the subject

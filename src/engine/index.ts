@@ -1,5 +1,6 @@
 export { DEVICE_ALERT_SEVERITY } from './alert-factory.js';
 export { applyPing, PING_OUTCOMES, type PingOutcome } from './apply-ping.js';
+export { clockGlitch, referenceTime, TIMESTAMP_TYPE } from './clock-glitch.js';
 export {
   CONFIRM_RULES,
   type ConfirmRule,
@@ -28,4 +29,4 @@ export { type CompiledSchedule, compileSchedule, scheduleActiveAt } from './sche
 export { decodeTagState, encodeTagState, StateCodecError } from './state-codec.js';
 export { type EvidenceFix, newTagState, type TagState, type ZoneTrack } from './tag-state.js';
 export type { World } from './world.js';
-export { zoneActiveAt } from './zone-activity.js';
+export { compileZoneSchedule, zoneActiveAt } from './zone-activity.js';

@@ -19,3 +19,12 @@ export function zoneActiveAt(zone: CompiledZone, ts: number): boolean {
   }
   return scheduleActiveAt(compiled, ts);
 }
+
+/**
+ * Compile a zone's schedule now, when the zone loads, so the first fix pays nothing and a
+ * schedule that cannot compile rejects the zone instead of surfacing on a fix.
+ */
+export function compileZoneSchedule(zone: CompiledZone): void {
+  const source = zone.zone.schedule;
+  if (source !== undefined && !schedules.has(zone)) schedules.set(zone, compileSchedule(source));
+}

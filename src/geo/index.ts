@@ -17,3 +17,10 @@ export {
   type ZoneCompileErrorCode,
 } from './zone-compile-error.js';
 export { type CandidateStrategy, ZoneIndex, type ZoneIndexOptions } from './zone-index.js';
+export {
+  checkZoneLimits,
+  countPositions,
+  DEFAULT_ZONE_LIMITS,
+  type LimitViolation,
+  type ZoneLimits,
+} from './zone-limits.js';

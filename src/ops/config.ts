@@ -76,6 +76,9 @@ export interface WorkerConfig {
     alerts: string;
     pingsDlq: string;
     stateChangelog: string;
+    configDlq: string;
+    zonesAccepted: string;
+    enrolmentsAccepted: string;
   };
   exactlyOnce: boolean;
   createTopics: boolean;
@@ -87,6 +90,14 @@ export interface WorkerConfig {
   engine: EngineSettings;
   noSignalSweepIntervalS: number;
   instanceId: string;
+  clockGlitchMarginS: number;
+  zoneLimits: {
+    maxVertices: number;
+    maxScheduleWindows: number;
+    maxZonesPerSubject: number;
+    maxZoneBytes: number;
+  };
+  topicReplication: { replicationFactor: number; minInsyncReplicas: number };
 }
 
 /** Every variable the worker reads. Config values are not secrets, so errors echo them. */
@@ -121,16 +132,30 @@ const EnvSchema = z.object({
   NO_SIGNAL_AFTER_S: numberVar({ gt: 0 }).optional(),
   NO_SIGNAL_SWEEP_INTERVAL_S: numberVar({ gt: 0 }),
   FENCELINE_INSTANCE_ID: tokenVar(200),
+  TOPIC_CONFIG_DLQ: topicVar(),
+  TOPIC_ZONES_ACCEPTED: topicVar(),
+  TOPIC_ENROLMENTS_ACCEPTED: topicVar(),
+  CLOCK_GLITCH_MARGIN_S: numberVar({ gt: 0 }),
+  ZONE_MAX_VERTICES: integerVar(4, 1_000_000),
+  ZONE_MAX_SCHEDULE_WINDOWS: integerVar(1, 10_000),
+  ZONE_MAX_PER_SUBJECT: integerVar(1, 1_000_000),
+  // Checked before JSON.parse; 1 MiB (Kafka's default message size) bounds the parse at a few ms.
+  ZONE_MAX_BYTES: integerVar(1024, 1_048_576),
+  TOPIC_REPLICATION_FACTOR: integerVar(1, 32),
+  TOPIC_MIN_INSYNC_REPLICAS: integerVar(1, 32),
 });
 
 export type EnvVarName = keyof z.input<typeof EnvSchema>;
 
 export interface EnvVarDoc {
   /**
-   * The default as the variable would spell it; a function when it depends on the host; null
-   * for an engine tunable, whose default is the engine's (see ENGINE_VARS).
+   * The default as the variable would spell it; a function when it depends on the host or on
+   * variables listed before it (it receives their resolved values); null for an engine
+   * tunable, whose default is the engine's (see ENGINE_VARS).
    */
-  readonly default: string | (() => string) | null;
+  readonly default: string | ((resolved: Record<string, string | undefined>) => string) | null;
+  /** How `worker --help` and the README spell a derived default. */
+  readonly defaultText?: string;
   readonly meaning: string;
 }
 
@@ -151,7 +176,9 @@ export const ENV_VARS: Readonly<Record<EnvVarName, EnvVarDoc>> = {
     meaning: 'dead-letter topic for pings that fail to decode',
   },
   TOPIC_STATE_CHANGELOG: {
-    default: 'fenceline.state-changelog',
+    // Named after the group, so two deployments on one cluster never restore each other's state.
+    default: (r) => `${r.FENCELINE_GROUP_ID}.state-changelog`,
+    defaultText: '<FENCELINE_GROUP_ID>.state-changelog',
     meaning: 'internal compacted changelog of per-tag state',
   },
   EXACTLY_ONCE: { default: 'true', meaning: 'transactional read-process-write (true/false, 1/0, yes/no)' },
@@ -216,6 +243,44 @@ export const ENV_VARS: Readonly<Record<EnvVarName, EnvVarDoc>> = {
     default: () => `${hostname()}-${process.pid}`,
     meaning: 'this worker instance (transactional id prefix, logs); default hostname-pid',
   },
+  TOPIC_CONFIG_DLQ: {
+    default: 'fenceline.config.dlq',
+    meaning: 'dead-letter topic for rejected zone and enrolment records (key, bytes, reason)',
+  },
+  TOPIC_ZONES_ACCEPTED: {
+    default: (r) => `${r.TOPIC_ZONES}.accepted`,
+    defaultText: '<TOPIC_ZONES>.accepted',
+    meaning:
+      'internal compacted topic: the last accepted version of each zone (survives compaction of the input)',
+  },
+  TOPIC_ENROLMENTS_ACCEPTED: {
+    default: (r) => `${r.TOPIC_ENROLMENTS}.accepted`,
+    defaultText: '<TOPIC_ENROLMENTS>.accepted',
+    meaning: 'internal compacted topic: the last accepted version of each enrolment',
+  },
+  CLOCK_GLITCH_MARGIN_S: {
+    default: '600',
+    meaning: 'a fix whose ts is more than this (s) ahead of its append time goes to the DLQ',
+  },
+  ZONE_MAX_VERTICES: { default: '10000', meaning: 'zones with more polygon positions are rejected' },
+  ZONE_MAX_SCHEDULE_WINDOWS: { default: '64', meaning: 'zones with more schedule windows are rejected' },
+  ZONE_MAX_PER_SUBJECT: {
+    default: '256',
+    meaning: 'a new zone past this many for one subject is rejected (existing ones stay)',
+  },
+  ZONE_MAX_BYTES: {
+    default: '262144',
+    meaning: 'larger zone records are rejected before parsing (1024..1048576)',
+  },
+  TOPIC_REPLICATION_FACTOR: {
+    default: '3',
+    meaning: 'replication factor of topics the worker creates (capped at the number of brokers)',
+  },
+  TOPIC_MIN_INSYNC_REPLICAS: {
+    default: '2',
+    meaning:
+      'min.insync.replicas of topics the worker creates (capped at replication factor - 1, at least 1)',
+  },
 };
 
 const TOPIC_VARS = [
@@ -225,6 +290,9 @@ const TOPIC_VARS = [
   'TOPIC_ALERTS',
   'TOPIC_PINGS_DLQ',
   'TOPIC_STATE_CHANGELOG',
+  'TOPIC_CONFIG_DLQ',
+  'TOPIC_ZONES_ACCEPTED',
+  'TOPIC_ENROLMENTS_ACCEPTED',
 ] as const satisfies readonly EnvVarName[];
 
 function withDefaults(env: Record<string, string | undefined>): Record<EnvVarName, string | undefined> {
@@ -239,7 +307,7 @@ function withDefaults(env: Record<string, string | undefined>): Record<EnvVarNam
           ? undefined
           : typeof fallback === 'string'
             ? fallback
-            : fallback();
+            : fallback(out);
   }
   return out;
 }
@@ -294,6 +362,9 @@ export function loadConfig(env: Record<string, string | undefined>): WorkerConfi
       alerts: e.TOPIC_ALERTS,
       pingsDlq: e.TOPIC_PINGS_DLQ,
       stateChangelog: e.TOPIC_STATE_CHANGELOG,
+      configDlq: e.TOPIC_CONFIG_DLQ,
+      zonesAccepted: e.TOPIC_ZONES_ACCEPTED,
+      enrolmentsAccepted: e.TOPIC_ENROLMENTS_ACCEPTED,
     },
     exactlyOnce: e.EXACTLY_ONCE,
     createTopics: e.CREATE_TOPICS,
@@ -305,5 +376,16 @@ export function loadConfig(env: Record<string, string | undefined>): WorkerConfi
     engine: engineSettings(e),
     noSignalSweepIntervalS: e.NO_SIGNAL_SWEEP_INTERVAL_S,
     instanceId: e.FENCELINE_INSTANCE_ID,
+    clockGlitchMarginS: e.CLOCK_GLITCH_MARGIN_S,
+    zoneLimits: {
+      maxVertices: e.ZONE_MAX_VERTICES,
+      maxScheduleWindows: e.ZONE_MAX_SCHEDULE_WINDOWS,
+      maxZonesPerSubject: e.ZONE_MAX_PER_SUBJECT,
+      maxZoneBytes: e.ZONE_MAX_BYTES,
+    },
+    topicReplication: {
+      replicationFactor: e.TOPIC_REPLICATION_FACTOR,
+      minInsyncReplicas: e.TOPIC_MIN_INSYNC_REPLICAS,
+    },
   };
 }

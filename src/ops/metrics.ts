@@ -26,6 +26,7 @@ export const METRIC_NAMES = {
   stateTags: `${METRIC_PREFIX}state_tags`,
   commitFailuresTotal: `${METRIC_PREFIX}commit_failures_total`,
   tablesReady: `${METRIC_PREFIX}tables_ready`,
+  tableFailuresTotal: `${METRIC_PREFIX}table_failures_total`,
 } as const;
 
 export interface Metrics {
@@ -96,9 +97,17 @@ export function createMetrics(events: StreamEvents, registry: Registry = new Reg
   });
   const tablesReady = new Gauge({
     name: METRIC_NAMES.tablesReady,
-    help: '1 once the zones and enrolments tables caught up at start-up',
+    help: '1 once the zones and enrolments tables caught up at start-up; 0 while one is rebuilt after a failure',
     registers,
   });
+
+  const tableFailures = new Counter({
+    name: METRIC_NAMES.tableFailuresTotal,
+    help: 'Zones/enrolments consumer failures (each rebuilds the table aside; the worker is not ready meanwhile)',
+    labelNames: ['table'],
+    registers,
+  });
+  const failing = new Set<string>();
 
   const observeAlerts = (samples: readonly AlertSample[]) => {
     for (const s of samples) {
@@ -122,7 +131,16 @@ export function createMetrics(events: StreamEvents, registry: Registry = new Reg
     events.on(STREAM_EVENTS.tableSize, (e) => (e.table === 'zones' ? zones : enrolments).set(e.size)),
     events.on(STREAM_EVENTS.zoneRejected, () => zonesRejected.inc()),
     events.on(STREAM_EVENTS.enrolmentRejected, () => enrolmentsRejected.inc()),
-    events.on(STREAM_EVENTS.tablesCaughtUp, () => tablesReady.set(1)),
+    events.on(STREAM_EVENTS.tablesCaughtUp, () => tablesReady.set(failing.size === 0 ? 1 : 0)),
+    events.on(STREAM_EVENTS.tableFailed, (e) => {
+      failing.add(e.table);
+      tableFailures.inc({ table: e.table });
+      tablesReady.set(0);
+    }),
+    events.on(STREAM_EVENTS.tableRebuilt, (e) => {
+      failing.delete(e.table);
+      if (failing.size === 0) tablesReady.set(1);
+    }),
     events.on(STREAM_EVENTS.consumerLag, (e) => lag.set({ partition: String(e.partition) }, e.lag)),
     events.on(STREAM_EVENTS.assignmentChanged, () => lag.reset()),
   ];
@@ -130,6 +148,8 @@ export function createMetrics(events: StreamEvents, registry: Registry = new Reg
   for (const outcome of BATCH_OUTCOMES) pings.inc({ outcome }, 0);
   zonesRejected.inc(0);
   dlq.inc(0);
+  tableFailures.inc({ table: 'zones' }, 0);
+  tableFailures.inc({ table: 'enrolments' }, 0);
 
   return {
     registry,

@@ -63,8 +63,10 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
     started,
     stop() {
       stopping ??= (async () => {
-        await started.catch(() => undefined);
+        // Never wait for start-up to finish: a worker stuck before readiness (a table that
+        // cannot load) must still stop; stream.stop() makes a pending start return.
         await stream.stop();
+        await started.catch(() => undefined);
         metrics.detach();
         await http.close();
         logger.info('worker stopped');

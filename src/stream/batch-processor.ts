@@ -8,9 +8,11 @@ import type { KafkaMessage, Message } from 'kafkajs';
 import { type Alert, decodePing } from '../contract/index.js';
 import {
   applyPing,
+  clockGlitch,
   type EngineConfig,
   encodeTagState,
   newTagState,
+  referenceTime,
   type TagState,
   type World,
 } from '../engine/index.js';
@@ -26,6 +28,8 @@ export interface BatchInput {
   readonly engine: EngineConfig;
   readonly maxPingBytes: number;
   readonly states: Map<string, TagState>;
+  /** A fix more than this ahead of its record's append time goes to the DLQ. Default 10 min. */
+  readonly clockGlitchMarginMs?: number;
   /** Awaited every ~1000 records so the group session survives long batches. */
   readonly keepAlive: () => Promise<void>;
 }
@@ -38,6 +42,13 @@ export interface BatchResult {
   readonly alerts: readonly Alert[];
   readonly alertAppendTs: readonly number[];
   readonly changedTags: number;
+}
+
+export const DEFAULT_CLOCK_GLITCH_MARGIN_MS = 10 * 60 * 1000;
+
+/** kafkajs keeps the batch's timestamp type on each record (not in its typings). */
+function timestampTypeOf(record: KafkaMessage): number | undefined {
+  return (record as { batchContext?: { timestampType?: number } }).batchContext?.timestampType;
 }
 
 export function emptyOutcomes(): Record<BatchOutcome, number> {
@@ -63,6 +74,16 @@ export async function processBatch(input: BatchInput): Promise<BatchResult> {
       continue;
     }
     const ping = decoded.value;
+    const glitch = clockGlitch(
+      ping.ts,
+      referenceTime(Number(record.timestamp), timestampTypeOf(record), Date.now()),
+      input.clockGlitchMarginMs ?? DEFAULT_CLOCK_GLITCH_MARGIN_MS,
+    );
+    if (glitch !== undefined) {
+      dlq.push(dlqMessage(record, topic, partition, glitch));
+      outcomes.invalid++;
+      continue;
+    }
     let state = states.get(ping.tagId);
     if (state === undefined) {
       state = newTagState(ping.tagId);

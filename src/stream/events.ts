@@ -30,6 +30,10 @@ export const STREAM_EVENTS = {
   enrolmentRejected: 'enrolment.rejected',
   /** Both global tables reached the end offsets they had at start-up. */
   tablesCaughtUp: 'tables.caught-up',
+  /** A table's consumer failed; the table is rebuilt aside (the worker is not ready meanwhile). */
+  tableFailed: 'table.failed',
+  /** A table rebuilt after a failure was swapped in. */
+  tableRebuilt: 'table.rebuilt',
   /** Consumer lag of one input partition after a batch. */
   consumerLag: 'consumer.lag',
   /** Partitions assigned to this worker changed. */
@@ -94,6 +98,15 @@ export interface EnrolmentRejectedEvent {
   readonly field: string;
 }
 
+export interface TableFailedEvent {
+  readonly table: 'zones' | 'enrolments';
+  readonly error: string;
+}
+
+export interface TableRebuiltEvent {
+  readonly table: 'zones' | 'enrolments';
+}
+
 export interface ConsumerLagEvent {
   readonly partition: number;
   readonly lag: number;
@@ -113,6 +126,8 @@ export interface StreamEventMap {
   [STREAM_EVENTS.zoneRejected]: ZoneRejectedEvent;
   [STREAM_EVENTS.enrolmentRejected]: EnrolmentRejectedEvent;
   [STREAM_EVENTS.tablesCaughtUp]: Record<string, never>;
+  [STREAM_EVENTS.tableFailed]: TableFailedEvent;
+  [STREAM_EVENTS.tableRebuilt]: TableRebuiltEvent;
   [STREAM_EVENTS.consumerLag]: ConsumerLagEvent;
   [STREAM_EVENTS.assignmentChanged]: AssignmentChangedEvent;
 }

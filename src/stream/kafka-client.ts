@@ -5,6 +5,8 @@
  */
 import { Kafka, type LogEntry, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
+// Registers snappy, lz4 and zstd with kafkajs (it decodes only gzip by itself).
+import './compression-codecs.js';
 
 const LIMITED_RETRIES_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
 

@@ -291,6 +291,7 @@ export class PingPipeline {
       world,
       engine: this.engine,
       maxPingBytes: config.maxPingBytes,
+      clockGlitchMarginMs: config.clockGlitchMarginS * 1000,
       states: task.states,
       keepAlive,
     });

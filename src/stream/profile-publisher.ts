@@ -32,7 +32,7 @@ import {
   recordPublished,
 } from '../engine/index.js';
 import { compileZone, ZoneIndex } from '../geo/index.js';
-import { GlobalTable } from './global-table.js';
+import { foldingHandler, GlobalTable } from './global-table.js';
 import { STREAM_TUNING } from './stream-config.js';
 import { safeFields } from './world-tables.js';
 
@@ -102,10 +102,11 @@ export class ProfilePublisher {
     await this.producer.connect();
     const readBack = new GlobalTable({
       kafka,
-      topic: topics.deviceConfig,
+      name: 'device-config',
+      topics: [topics.deviceConfig],
       groupPrefix: `${this.o.groupPrefix}.readback`,
       logger: this.log,
-      apply: (r) => this.applyPublished(r),
+      handler: foldingHandler((r) => this.applyPublished(r)),
       afterBatch: () => {},
     });
     await readBack.start();
@@ -113,18 +114,20 @@ export class ProfilePublisher {
     this.log.info({ published: this.published.size }, 'device-config read back');
     const zoneTable = new GlobalTable({
       kafka,
-      topic: topics.zones,
+      name: 'zones',
+      topics: [topics.zones],
       groupPrefix: this.o.groupPrefix,
       logger: this.log,
-      apply: (r) => this.applyZone(r),
+      handler: foldingHandler((r) => this.applyZone(r)),
       afterBatch: () => {},
     });
     const enrolmentTable = new GlobalTable({
       kafka,
-      topic: topics.enrolments,
+      name: 'enrolments',
+      topics: [topics.enrolments],
       groupPrefix: this.o.groupPrefix,
       logger: this.log,
-      apply: (r) => this.applyEnrolment(r),
+      handler: foldingHandler((r) => this.applyEnrolment(r)),
       afterBatch: () => {},
     });
     this.tables = [zoneTable, enrolmentTable];

@@ -4,6 +4,7 @@
  * satisfies this shape structurally.
  */
 import { DEFAULT_ENGINE_CONFIG, type EngineConfig } from '../engine/index.js';
+import type { ZoneLimits } from '../geo/index.js';
 
 export interface StreamTopics {
   readonly pings: string;
@@ -12,6 +13,11 @@ export interface StreamTopics {
   readonly alerts: string;
   readonly pingsDlq: string;
   readonly stateChangelog: string;
+  /** Rejected zone and enrolment records, with their reason (contract topic). */
+  readonly configDlq: string;
+  /** Internal, compacted: the last accepted version of each zone / enrolment. */
+  readonly zonesAccepted: string;
+  readonly enrolmentsAccepted: string;
 }
 
 /** Configuration meets the engine here: what configuration leaves unset takes the engine's default. */
@@ -28,6 +34,9 @@ export function topicsWithPrefix(prefix: string): StreamTopics {
     alerts: `${prefix}.alerts`,
     pingsDlq: `${prefix}.pings.dlq`,
     stateChangelog: `${prefix}.state-changelog`,
+    configDlq: `${prefix}.config.dlq`,
+    zonesAccepted: `${prefix}.zones.accepted`,
+    enrolmentsAccepted: `${prefix}.enrolments.accepted`,
   };
 }
 
@@ -47,6 +56,11 @@ export interface StreamConfig {
   readonly engine: Partial<EngineConfig>;
   readonly noSignalSweepIntervalS: number;
   readonly instanceId: string;
+  /** A fix whose ts is more than this ahead of its record's append time goes to the DLQ. */
+  readonly clockGlitchMarginS: number;
+  readonly zoneLimits: ZoneLimits;
+  /** For topics the worker creates; both are capped to what the cluster can hold. */
+  readonly topicReplication: { readonly replicationFactor: number; readonly minInsyncReplicas: number };
 }
 
 /**

@@ -43,11 +43,15 @@ export class StreamWorker {
   }
 
   readiness(): Readiness {
-    const ready = this.phase === 'running' && (this.pipeline?.isRunning ?? false);
+    const tablesReason = this.tables?.notReadyReason();
+    const ready =
+      this.phase === 'running' && (this.pipeline?.isRunning ?? false) && tablesReason === undefined;
     return {
       ready,
       detail: {
         phase: this.phase,
+        // Why not, in words: a table that cannot load (e.g. a record batch it cannot decode) says so.
+        ...(!ready ? { reason: tablesReason ?? `worker ${this.phase}` } : {}),
         zones: this.tables?.zones.detail() ?? 'not started',
         enrolments: this.tables?.enrolments.detail() ?? 'not started',
         partitions: this.pipeline?.ownedPartitions() ?? [],
@@ -89,6 +93,10 @@ export class StreamWorker {
     return this.phase === 'stopping' || this.phase === 'stopped';
   }
 
+  /**
+   * Stops whatever start() has reached: a start still waiting for the tables (or for a topic
+   * check) returns early, so a worker that never became ready still stops promptly.
+   */
   async stop(): Promise<void> {
     if (this.isStopping()) return;
     this.phase = 'stopping';

@@ -25,15 +25,50 @@ async function partitionCount(admin: Admin, topic: string): Promise<number | und
   return meta.topics[0]?.partitions.length;
 }
 
-async function create(admin: Admin, wanted: ITopicConfig[], logger: Logger): Promise<void> {
+/**
+ * Replication of the topics the worker creates: the configured factor (default 3, so one broker
+ * can fail without losing an acknowledged alert or state) capped at the brokers the cluster has,
+ * and min.insync.replicas capped at factor - 1 (at least 1), so a one-broker development
+ * cluster still works and a three-broker one tolerates one broker down for writes.
+ */
+export function replicationFor(
+  wanted: { replicationFactor: number; minInsyncReplicas: number },
+  brokers: number,
+): { replicationFactor: number; minInsyncReplicas: number } {
+  const replicationFactor = Math.max(1, Math.min(wanted.replicationFactor, brokers));
+  const minInsyncReplicas = Math.max(1, Math.min(wanted.minInsyncReplicas, replicationFactor - 1));
+  return { replicationFactor, minInsyncReplicas };
+}
+
+async function create(
+  admin: Admin,
+  wanted: ITopicConfig[],
+  logger: Logger,
+  replication: { replicationFactor: number; minInsyncReplicas: number },
+): Promise<void> {
   const existing = new Set(await admin.listTopics());
-  const missing = wanted.filter((t) => !existing.has(t.topic));
+  const missing = wanted
+    .filter((t) => !existing.has(t.topic))
+    .map((t) => ({
+      ...t,
+      replicationFactor: replication.replicationFactor,
+      configEntries: [
+        ...(t.configEntries ?? []),
+        { name: 'min.insync.replicas', value: String(replication.minInsyncReplicas) },
+      ],
+    }));
   if (missing.length === 0) return;
   // Another worker may be creating the same topics right now; "already exists" is success.
   await admin.createTopics({ topics: missing, waitForLeaders: true }).catch((err: Error) => {
     if (!/already exists/i.test(err.message)) throw err;
   });
-  logger.info({ topics: missing.map((t) => t.topic) }, 'created topics');
+  // On a busy broker, metadata can lag the creation: wait (bounded) until every topic is listed.
+  for (let i = 0; i < 50; i++) {
+    const listed = new Set(await admin.listTopics());
+    if (missing.every((t) => listed.has(t.topic))) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  logger.info({ topics: missing.map((t) => t.topic), ...replication }, 'created topics');
 }
 
 /** Returns the pings topic's partition count. */
@@ -42,6 +77,8 @@ export async function ensureTopics(kafka: Kafka, config: StreamConfig, logger: L
   await admin.connect();
   try {
     const t = config.topics;
+    const brokers = config.createTopics ? (await admin.describeCluster()).brokers.length : 1;
+    const replication = replicationFor(config.topicReplication, brokers);
     if (config.createTopics) {
       const n = config.pingsPartitions;
       await create(
@@ -57,8 +94,17 @@ export async function ensureTopics(kafka: Kafka, config: StreamConfig, logger: L
           },
           { topic: t.zones, numPartitions: 1, configEntries: COMPACTED },
           { topic: t.enrolments, numPartitions: 1, configEntries: COMPACTED },
+          // The last accepted version of each zone / enrolment (world-tables.ts).
+          { topic: t.zonesAccepted, numPartitions: 1, configEntries: COMPACTED },
+          { topic: t.enrolmentsAccepted, numPartitions: 1, configEntries: COMPACTED },
+          {
+            topic: t.configDlq,
+            numPartitions: 1,
+            configEntries: [{ name: 'max.message.bytes', value: String(2 * STREAM_TUNING.maxMessageBytes) }],
+          },
         ],
         logger,
+        replication,
       );
     }
     const pings = await partitionCount(admin, t.pings);
@@ -68,6 +114,7 @@ export async function ensureTopics(kafka: Kafka, config: StreamConfig, logger: L
         admin,
         [{ topic: t.stateChangelog, numPartitions: pings, configEntries: COMPACTED }],
         logger,
+        replication,
       );
     }
     const changelog = await partitionCount(admin, t.stateChangelog);
@@ -77,7 +124,15 @@ export async function ensureTopics(kafka: Kafka, config: StreamConfig, logger: L
           `but ${t.pings} has ${pings}: they must be co-partitioned`,
       );
     }
-    for (const topic of [t.zones, t.enrolments, t.alerts, t.pingsDlq]) {
+    for (const topic of [
+      t.zones,
+      t.enrolments,
+      t.alerts,
+      t.pingsDlq,
+      t.configDlq,
+      t.zonesAccepted,
+      t.enrolmentsAccepted,
+    ]) {
       if ((await partitionCount(admin, topic)) === undefined)
         throw new TopicSetupError(`topic ${topic} does not exist`);
     }

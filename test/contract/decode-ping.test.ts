@@ -158,17 +158,20 @@ describe('decodePing accepts', () => {
     expect(decodePing('t1', json({ tagId: 't1', ts: TS })).ok).toBe(true);
   });
 
-  it('a record without a key (the tagId is in the value)', () => {
-    expect(decodePing(null, json({ tagId: 't1', ts: TS })).ok).toBe(true);
-    expect(decodePing(undefined, json({ tagId: 't1', ts: TS })).ok).toBe(true);
+  it('keys: a record without a key is refused (it would split a tag across partitions)', () => {
+    for (const key of [null, undefined]) {
+      const decoded = decodePing(key, json({ tagId: 't1', ts: TS }));
+      expect(decoded.ok).toBe(false);
+      if (!decoded.ok) expect(decoded.error).toMatch(/^key: missing/);
+    }
   });
 
   it('the boundary values', () => {
     const edge = { tagId: 'A'.repeat(64), ts: 0, lat: -90, lon: 180, battery: 0 };
-    expect(decodePing(null, json(edge))).toEqual({ ok: true, value: edge });
-    expect(decodePing(null, json({ tagId: 'a.b_c:d-e', ts: -1, lat: 90, lon: -180, battery: 1 })).ok).toBe(
-      true,
-    );
+    expect(decodePing(edge.tagId, json(edge))).toEqual({ ok: true, value: edge });
+    expect(
+      decodePing('a.b_c:d-e', json({ tagId: 'a.b_c:d-e', ts: -1, lat: 90, lon: -180, battery: 1 })).ok,
+    ).toBe(true);
   });
 
   it('unknown fields, ignoring them (stripped from the value)', () => {

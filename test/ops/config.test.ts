@@ -42,6 +42,16 @@ const READ: Record<EnvVarName, (c: WorkerConfig) => unknown> = {
   NO_SIGNAL_AFTER_S: (c) => resolveEngineConfig(c.engine).noSignalAfterS,
   NO_SIGNAL_SWEEP_INTERVAL_S: (c) => c.noSignalSweepIntervalS,
   FENCELINE_INSTANCE_ID: (c) => c.instanceId,
+  TOPIC_CONFIG_DLQ: (c) => c.topics.configDlq,
+  TOPIC_ZONES_ACCEPTED: (c) => c.topics.zonesAccepted,
+  TOPIC_ENROLMENTS_ACCEPTED: (c) => c.topics.enrolmentsAccepted,
+  CLOCK_GLITCH_MARGIN_S: (c) => c.clockGlitchMarginS,
+  ZONE_MAX_VERTICES: (c) => c.zoneLimits.maxVertices,
+  ZONE_MAX_SCHEDULE_WINDOWS: (c) => c.zoneLimits.maxScheduleWindows,
+  ZONE_MAX_PER_SUBJECT: (c) => c.zoneLimits.maxZonesPerSubject,
+  ZONE_MAX_BYTES: (c) => c.zoneLimits.maxZoneBytes,
+  TOPIC_REPLICATION_FACTOR: (c) => c.topicReplication.replicationFactor,
+  TOPIC_MIN_INSYNC_REPLICAS: (c) => c.topicReplication.minInsyncReplicas,
 };
 
 const DEFAULTS: Record<EnvVarName, unknown> = {
@@ -53,7 +63,7 @@ const DEFAULTS: Record<EnvVarName, unknown> = {
   TOPIC_ENROLMENTS: 'fenceline.enrolments',
   TOPIC_ALERTS: 'fenceline.alerts',
   TOPIC_PINGS_DLQ: 'fenceline.pings.dlq',
-  TOPIC_STATE_CHANGELOG: 'fenceline.state-changelog',
+  TOPIC_STATE_CHANGELOG: 'fenceline-worker.state-changelog',
   EXACTLY_ONCE: true,
   CREATE_TOPICS: true,
   PINGS_PARTITIONS: 12,
@@ -74,6 +84,16 @@ const DEFAULTS: Record<EnvVarName, unknown> = {
   NO_SIGNAL_AFTER_S: 900,
   NO_SIGNAL_SWEEP_INTERVAL_S: 30,
   FENCELINE_INSTANCE_ID: `${hostname()}-${process.pid}`,
+  TOPIC_CONFIG_DLQ: 'fenceline.config.dlq',
+  TOPIC_ZONES_ACCEPTED: 'fenceline.zones.accepted',
+  TOPIC_ENROLMENTS_ACCEPTED: 'fenceline.enrolments.accepted',
+  CLOCK_GLITCH_MARGIN_S: 600,
+  ZONE_MAX_VERTICES: 10000,
+  ZONE_MAX_SCHEDULE_WINDOWS: 64,
+  ZONE_MAX_PER_SUBJECT: 256,
+  ZONE_MAX_BYTES: 262144,
+  TOPIC_REPLICATION_FACTOR: 3,
+  TOPIC_MIN_INSYNC_REPLICAS: 2,
 };
 
 type Good = [raw: string, expected: unknown];
@@ -228,6 +248,16 @@ const CASES: Record<EnvVarName, { good: Good[]; bad: string[] }> = {
   },
   NO_SIGNAL_SWEEP_INTERVAL_S: { good: [['5', 5]], bad: ['0', 'often'] },
   FENCELINE_INSTANCE_ID: { good: [['worker-a', 'worker-a']], bad: ['worker a', 'x'.repeat(201)] },
+  TOPIC_CONFIG_DLQ: { good: [['cfg.dlq', 'cfg.dlq']], bad: ['a b'] },
+  TOPIC_ZONES_ACCEPTED: { good: [['z.acc', 'z.acc']], bad: ['a b'] },
+  TOPIC_ENROLMENTS_ACCEPTED: { good: [['e.acc', 'e.acc']], bad: ['a b'] },
+  CLOCK_GLITCH_MARGIN_S: { good: [['60', 60]], bad: ['0', 'soon'] },
+  ZONE_MAX_VERTICES: { good: [['500', 500]], bad: ['3', 'many'] },
+  ZONE_MAX_SCHEDULE_WINDOWS: { good: [['8', 8]], bad: ['0'] },
+  ZONE_MAX_PER_SUBJECT: { good: [['10', 10]], bad: ['0'] },
+  ZONE_MAX_BYTES: { good: [['65536', 65536]], bad: ['10', '2000000'] },
+  TOPIC_REPLICATION_FACTOR: { good: [['1', 1]], bad: ['0'] },
+  TOPIC_MIN_INSYNC_REPLICAS: { good: [['1', 1]], bad: ['0'] },
 };
 
 const ALL = Object.keys(ENV_VARS) as EnvVarName[];
@@ -259,9 +289,22 @@ describe('loadConfig', () => {
     // resolves them against the engine's own DEFAULT_ENGINE_CONFIG.
     expect(config.engine).toEqual({});
     expect(resolveEngineConfig(config.engine)).toEqual(DEFAULT_ENGINE_CONFIG);
-    const { stateChangelog, ...contractTopics } = config.topics;
+    const { stateChangelog, configDlq, zonesAccepted, enrolmentsAccepted, ...contractTopics } = config.topics;
     expect(contractTopics).toEqual(DEFAULT_TOPICS);
-    expect(stateChangelog).toBe('fenceline.state-changelog');
+    expect(stateChangelog).toBe('fenceline-worker.state-changelog');
+    expect([configDlq, zonesAccepted, enrolmentsAccepted]).toEqual([
+      'fenceline.config.dlq',
+      'fenceline.zones.accepted',
+      'fenceline.enrolments.accepted',
+    ]);
+  });
+
+  it('deployment safety: the changelog default is named after the group id, so two groups never share state', () => {
+    const a = loadConfig({ FENCELINE_GROUP_ID: 'team-a' });
+    const b = loadConfig({ FENCELINE_GROUP_ID: 'team-b' });
+    expect(a.topics.stateChangelog).toBe('team-a.state-changelog');
+    expect(b.topics.stateChangelog).toBe('team-b.state-changelog');
+    expect(loadConfig({ TOPIC_ZONES: 'z1' }).topics.zonesAccepted).toBe('z1.accepted');
   });
 
   it('treats an empty or blank value as unset', () => {

@@ -163,6 +163,36 @@ const pingLike = fc.record(
   },
   { requiredKeys: [] },
 );
+/** A valid ping with one field set to a boundary, hostile or wrong-typed value (or deleted). */
+const validPing = fc.record(
+  {
+    tagId: fc.string({ unit: fc.constantFrom(...tagChars), minLength: 1, maxLength: 64 }),
+    ts: fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }),
+    accuracyM: fc.double({ min: 0.1, max: 100, noNaN: true }),
+    battery: fc.double({ min: 0, max: 1, noNaN: true }),
+    strap: fc.constantFrom('ok', 'tampered'),
+  },
+  { requiredKeys: ['tagId', 'ts'] },
+);
+const oneFieldOff = fc
+  .tuple(
+    validPing,
+    fc.option(
+      fc.tuple(
+        fc.double({ min: -90, max: 90, noNaN: true }),
+        fc.double({ min: -180, max: 180, noNaN: true }),
+      ),
+    ),
+    fc.constantFrom('tagId', 'ts', 'lat', 'lon', 'accuracyM', 'battery', 'strap'),
+    fc.oneof({ weight: 4, arbitrary: edgeNumber }, nonNumber, tagIdString, fc.constant(undefined)),
+  )
+  .map(([p, fix, key, value]) => {
+    const o: Record<string, unknown> = { ...p };
+    if (fix !== null) [o.lat, o.lon] = fix;
+    o[key] = value;
+    return o;
+  });
+
 const extraKeys = fc.dictionary(
   fc.oneof(
     fc.string({ maxLength: 8 }),
@@ -195,7 +225,7 @@ describe('fastPingCheck agrees with PingSchema', () => {
   it('on JSON text: accept/reject and output; decodePing returns the reference result', () => {
     fc.assert(
       fc.property(
-        pingLike,
+        fc.oneof(pingLike, oneFieldOff),
         extraKeys,
         fc.constantFrom('asIs' as const, 'reversed' as const),
         (p, extra, order) => {
@@ -230,7 +260,7 @@ describe('fastPingCheck agrees with PingSchema', () => {
     );
     fc.assert(
       fc.property(
-        pingLike,
+        fc.oneof(pingLike, oneFieldOff),
         extraKeys,
         fc.constantFrom('tagId', 'ts', 'lat', 'lon', 'accuracyM', 'battery', 'strap', 'none'),
         exotic,

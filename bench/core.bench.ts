@@ -49,10 +49,13 @@ export interface CoreResult {
   fixesPerS: number;
   p50Us: number;
   p99Us: number;
+  /** applyPing only, per second of this process's CPU time: steadier than wall time on a shared machine. */
+  cpuFixesPerS: number;
   /** decodePing (JSON.parse + zod) + applyPing. */
   decodedFixesPerS: number;
   decodedP50Us: number;
   decodedP99Us: number;
+  decodedCpuFixesPerS: number;
   alerts: number;
 }
 
@@ -202,11 +205,20 @@ export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_
     const warm = Math.min(fixCount >> 1, Math.max(Math.floor(fixCount / 10), active));
     run(0, warm, false);
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     run(warm, fixCount, true);
     const s = (performance.now() - t0) / 1000;
+    const c = process.cpuUsage(c0);
+    const cpuS = (c.user + c.system) / 1e6;
     groups.sort((a, b) => a - b);
     const pct = (p: number) => groups[Math.min(groups.length - 1, Math.ceil((p / 100) * groups.length) - 1)]!;
-    return { perS: (fixCount - warm) / s, p50: pct(50), p99: pct(99), alerts };
+    return {
+      perS: (fixCount - warm) / s,
+      cpuPerS: (fixCount - warm) / cpuS,
+      p50: pct(50),
+      p99: pct(99),
+      alerts,
+    };
   };
   const plain = time(false);
   const decoded = time(true);
@@ -220,11 +232,13 @@ export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_
     shareInZone: round(fx.inZone / fixCount, 4),
     shareInRing: round(fx.inRing / fixCount, 4),
     fixesPerS: Math.round(plain.perS),
+    cpuFixesPerS: Math.round(plain.cpuPerS),
     p50Us: round(plain.p50, 3),
     p99Us: round(plain.p99, 3),
     decodedFixesPerS: Math.round(decoded.perS),
     decodedP50Us: round(decoded.p50, 3),
     decodedP99Us: round(decoded.p99, 3),
+    decodedCpuFixesPerS: Math.round(decoded.cpuPerS),
     alerts: plain.alerts,
   };
 }

@@ -49,10 +49,13 @@ export interface CoreResult {
   fixesPerS: number;
   p50Us: number;
   p99Us: number;
+  /** applyPing only, per second of this process's CPU time: steadier than wall time on a shared machine. */
+  cpuFixesPerS: number;
   /** decodePing (JSON.parse + zod) + applyPing. */
   decodedFixesPerS: number;
   decodedP50Us: number;
   decodedP99Us: number;
+  decodedCpuFixesPerS: number;
   alerts: number;
 }
 
@@ -100,7 +103,12 @@ export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_
   const rng = Rng.derive(seed, zoneCount, shape === 'circle' ? 1 : 2);
   const subjects = Math.max(1, Math.floor(zoneCount / 2));
   gc();
-  const heap0 = process.memoryUsage().heapUsed;
+  // Typed-array storage (flatbush's boxes, polygon coordinates) lives outside the JS heap: count it.
+  const heapNow = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const heap0 = heapNow();
   const zones: Zone[] = [];
   const centres: Array<[number, number]> = [];
   for (let s = 0; s < subjects; s++) {
@@ -123,7 +131,7 @@ export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_
   const enrolments = new EnrolmentTable();
   for (let s = 0; s < subjects; s++) enrolments.upsert({ tagId: `T${s}`, subjectId: `S${s}` });
   gc();
-  const heapBytesPerZone = (process.memoryUsage().heapUsed - heap0) / zoneCount;
+  const heapBytesPerZone = (heapNow() - heap0) / zoneCount;
 
   // Fixes: one of `active` tags (a worker's share of a fleet: at most 10k, spread over all the
   // zones), one of its zones, a distance class, a bearing. Each tag's fixes are 10 minutes apart,
@@ -197,11 +205,20 @@ export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_
     const warm = Math.min(fixCount >> 1, Math.max(Math.floor(fixCount / 10), active));
     run(0, warm, false);
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     run(warm, fixCount, true);
     const s = (performance.now() - t0) / 1000;
+    const c = process.cpuUsage(c0);
+    const cpuS = (c.user + c.system) / 1e6;
     groups.sort((a, b) => a - b);
     const pct = (p: number) => groups[Math.min(groups.length - 1, Math.ceil((p / 100) * groups.length) - 1)]!;
-    return { perS: (fixCount - warm) / s, p50: pct(50), p99: pct(99), alerts };
+    return {
+      perS: (fixCount - warm) / s,
+      cpuPerS: (fixCount - warm) / cpuS,
+      p50: pct(50),
+      p99: pct(99),
+      alerts,
+    };
   };
   const plain = time(false);
   const decoded = time(true);
@@ -215,11 +232,13 @@ export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_
     shareInZone: round(fx.inZone / fixCount, 4),
     shareInRing: round(fx.inRing / fixCount, 4),
     fixesPerS: Math.round(plain.perS),
+    cpuFixesPerS: Math.round(plain.cpuPerS),
     p50Us: round(plain.p50, 3),
     p99Us: round(plain.p99, 3),
     decodedFixesPerS: Math.round(decoded.perS),
     decodedP50Us: round(decoded.p50, 3),
     decodedP99Us: round(decoded.p99, 3),
+    decodedCpuFixesPerS: Math.round(decoded.cpuPerS),
     alerts: plain.alerts,
   };
 }

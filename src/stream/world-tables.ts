@@ -327,7 +327,11 @@ export function createWorldTables(
     groupPrefix,
     logger: log,
     handler: handlerFor(zoneSpec, config, outbox, log, events),
-    afterBatch: () => events.emit(STREAM_EVENTS.tableSize, { table: 'zones', size: world.zones.size }),
+    afterBatch: () => {
+      // Fold live edits into the flatbush snapshot between batches, off the per-fix path.
+      world.zones.compactIfDue();
+      events.emit(STREAM_EVENTS.tableSize, { table: 'zones', size: world.zones.size });
+    },
     onCrash: (error) => events.emit(STREAM_EVENTS.tableFailed, { table: 'zones', error }),
     onRebuilt: () => events.emit(STREAM_EVENTS.tableRebuilt, { table: 'zones' }),
   });

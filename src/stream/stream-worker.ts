@@ -43,11 +43,15 @@ export class StreamWorker {
   }
 
   readiness(): Readiness {
-    const ready = this.phase === 'running' && (this.pipeline?.isRunning ?? false);
+    // A partition whose commits keep failing the same way protects nobody: not ready, and why.
+    const commitFailing = this.pipeline?.stuckPartitions() ?? {};
+    const stuck = Object.keys(commitFailing).length > 0;
+    const ready = this.phase === 'running' && (this.pipeline?.isRunning ?? false) && !stuck;
     return {
       ready,
       detail: {
         phase: this.phase,
+        ...(stuck ? { commitFailing } : {}),
         zones: this.tables?.zones.detail() ?? 'not started',
         enrolments: this.tables?.enrolments.detail() ?? 'not started',
         partitions: this.pipeline?.ownedPartitions() ?? [],

@@ -8,8 +8,8 @@ export {
   MAX_EPISODES,
   RECENT_TS_CAPACITY,
 } from './config.js';
-export { EnrolmentTable, subjectAt } from './enrolment-table.js';
-export { sweepNoSignal } from './no-signal.js';
+export { EnrolmentTable, enrolmentKey, subjectAt } from './enrolment-table.js';
+export { sweepNoSignal, sweepUnheard } from './no-signal.js';
 export { type CompiledSchedule, compileSchedule, scheduleActiveAt } from './schedule.js';
 export { decodeTagState, encodeTagState, StateCodecError } from './state-codec.js';
 export { type EvidenceFix, newTagState, type TagState, type ZoneTrack } from './tag-state.js';

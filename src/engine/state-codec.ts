@@ -44,6 +44,8 @@ export function decodeTagState(json: string): TagState {
     batteryTs: numOrNull(o.batteryTs, 'batteryTs'),
     lastFixArrivedAt: numOrNull(o.lastFixArrivedAt, 'lastFixArrivedAt'),
     noSignalTs: numOrNull(o.noSignalTs, 'noSignalTs'),
+    // Absent in states written before enrolments were followed: such a state adopts the next one.
+    enrolment: o.enrolment === undefined || o.enrolment === null ? null : str(o.enrolment, 'enrolment'),
   };
 }
 

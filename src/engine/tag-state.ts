@@ -76,6 +76,12 @@ export interface TagState {
   lastFixArrivedAt: number | null;
   /** lastTs at which NO_SIGNAL was raised; null when no silence is open. */
   noSignalTs: number | null;
+  /**
+   * The enrolment this state follows (enrolmentKey: subject and start); null before the first
+   * ping, or in a state written before the field existed. A new enrolment of the tag starts a
+   * fresh state: strap, battery, signal and history belong to the previous wearer.
+   */
+  enrolment: string | null;
 }
 
 export function newTagState(tagId: string): TagState {
@@ -94,5 +100,13 @@ export function newTagState(tagId: string): TagState {
     batteryTs: null,
     lastFixArrivedAt: null,
     noSignalTs: null,
+    enrolment: null,
   };
+}
+
+/** Follow enrolment `key`: a state that followed another one is reset to a fresh state first. */
+export function followEnrolment(state: TagState, key: string): void {
+  if (state.enrolment === key) return;
+  if (state.enrolment !== null) Object.assign(state, newTagState(state.tagId));
+  state.enrolment = key;
 }

@@ -7,7 +7,13 @@
  *    changelog and dropped from memory, so memory stays bounded by the enrolled caseload).
  */
 import type { Alert } from '../contract/index.js';
-import { type EngineConfig, sweepNoSignal, type TagState, type World } from '../engine/index.js';
+import {
+  type EngineConfig,
+  sweepNoSignal,
+  sweepUnheard,
+  type TagState,
+  type World,
+} from '../engine/index.js';
 
 export interface Backlog {
   /** Records between the committed position and the partition's end, at sweep time. */
@@ -45,7 +51,10 @@ export function stateExpired(world: World, state: TagState, now: number, retenti
 export interface SweepInput {
   readonly world: World;
   readonly engine: EngineConfig;
-  readonly states: ReadonlyMap<string, TagState>;
+  /** The partition's states; a state created for an enrolled tag that never reported is added. */
+  readonly states: Map<string, TagState>;
+  /** Enrolled tags whose pings land on this partition (NO_SIGNAL for those never heard from). */
+  readonly enrolledTags: Iterable<string>;
   readonly now: number;
   readonly retentionMs: number;
   readonly behind: boolean;
@@ -69,6 +78,14 @@ export function planSweep(input: SweepInput): SweepPlan {
       continue;
     }
     if (!behind && sweepNoSignal(world, engine, state, now, plan.alerts)) plan.changed.push(state);
+  }
+  if (behind) return plan;
+  for (const tagId of input.enrolledTags) {
+    const state = states.get(tagId);
+    const raised = sweepUnheard(world, engine, tagId, state, now, plan.alerts);
+    if (raised === null) continue;
+    if (state === undefined) states.set(tagId, raised);
+    plan.changed.push(raised);
   }
   return plan;
 }

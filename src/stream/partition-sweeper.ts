@@ -22,8 +22,16 @@ export interface SweepDeps {
   readonly afterCommit: () => void;
 }
 
-/** `endOffset`: the partition's end at sweep time; undefined when it could not be read (then: behind). */
-export async function sweepTask(deps: SweepDeps, task: PartitionTask, endOffset: bigint | undefined) {
+/**
+ * `endOffset`: the partition's end at sweep time; undefined when it could not be read (then:
+ * behind). `enrolledTags`: the enrolled tags whose pings land on this partition.
+ */
+export async function sweepTask(
+  deps: SweepDeps,
+  task: PartitionTask,
+  endOffset: bigint | undefined,
+  enrolledTags: readonly string[],
+) {
   if (!deps.isRunning()) return;
   if (task.lifecycle.is('recovering')) await deps.recover(task);
   if (!task.lifecycle.is('ready') || task.nextOffset === undefined) return;
@@ -35,6 +43,7 @@ export async function sweepTask(deps: SweepDeps, task: PartitionTask, endOffset:
     world: deps.world,
     engine: deps.engine,
     states: task.states,
+    enrolledTags,
     now,
     retentionMs: deps.retentionMs,
     behind,

@@ -18,6 +18,7 @@ import { type SweepDeps, sweepTask } from './partition-sweeper.js';
 import { PartitionTask, StreamRetriableError } from './partition-task.js';
 import { withRetry } from './retry.js';
 import { resolveEngineConfig, STREAM_TUNING, type StreamConfig } from './stream-config.js';
+import { TagPartitions } from './tag-partition.js';
 
 export interface PingPipelineOptions {
   readonly kafka: Kafka;
@@ -38,6 +39,7 @@ export class PingPipeline {
   private readonly restorer: PartitionRestorer;
   private readonly batchDeps: BatchDeps;
   private readonly sweepDeps: SweepDeps;
+  private readonly tagPartitions = new TagPartitions();
   private sweepTimer: NodeJS.Timeout | undefined;
   private running = false;
 
@@ -234,10 +236,15 @@ export class PingPipeline {
     } catch (err) {
       this.log.warn({ err }, 'could not read pings end offsets; no NO_SIGNAL this sweep');
     }
+    const enrolled =
+      ends.size > 0
+        ? this.tagPartitions.group(this.opts.world.enrolments.tagIds(), ends.size)
+        : new Map<number, string[]>();
     for (const task of this.tasks.values()) {
       if (!task.lifecycle.is('ready', 'recovering')) continue;
+      const tags = enrolled.get(task.partition) ?? [];
       task.queue
-        .run(() => sweepTask(this.sweepDeps, task, ends.get(task.partition)))
+        .run(() => sweepTask(this.sweepDeps, task, ends.get(task.partition), tags))
         .catch((err: unknown) => this.log.warn({ partition: task.partition, err }, 'sweep failed'));
     }
   }

@@ -81,7 +81,7 @@ export function createWorldTables(
       return;
     }
     if (decoded.value === null) enrolmentTable.remove(decoded.key);
-    else enrolmentTable.upsert(decoded.value);
+    else enrolmentTable.upsert(decoded.value, Number(record.timestamp));
   };
 
   const zones = new GlobalTable({

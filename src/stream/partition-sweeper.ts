@@ -39,15 +39,21 @@ export async function sweepTask(
   const lag = endOffset === undefined ? Number.POSITIVE_INFINITY : Number(endOffset - task.nextOffset);
   const behind = isBehind({ lag: Math.max(0, lag), lastAppendTs: task.lastAppendTs }, deps.limits, now);
   task.lifecycle.to('processing');
-  const plan = planSweep({
-    world: deps.world,
-    engine: deps.engine,
-    states: task.states,
-    enrolledTags,
-    now,
-    retentionMs: deps.retentionMs,
-    behind,
-  });
+  let plan: ReturnType<typeof planSweep>;
+  try {
+    plan = planSweep({
+      world: deps.world,
+      engine: deps.engine,
+      states: task.states,
+      enrolledTags,
+      now,
+      retentionMs: deps.retentionMs,
+      behind,
+    });
+  } catch (err) {
+    task.invalidate(); // some states may have changed: restore them from the changelog
+    throw err;
+  }
   if (plan.changed.length === 0 && plan.expired.length === 0) {
     task.lifecycle.to('ready');
     return;

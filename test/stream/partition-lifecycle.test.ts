@@ -2,6 +2,7 @@
  * Item 12: the partition life cycle is a table of legal moves that throws on an illegal one.
  */
 import { describe, expect, it } from 'vitest';
+import { mayRecover } from '../../src/stream/partition-batch.js';
 import {
   canMove,
   IllegalPartitionTransition,
@@ -9,6 +10,8 @@ import {
   PARTITION_PHASES,
   PartitionLifecycle,
 } from '../../src/stream/partition-lifecycle.js';
+import type { PartitionSink } from '../../src/stream/partition-sink.js';
+import { PartitionTask } from '../../src/stream/partition-task.js';
 
 describe('item 12: partition life cycle', () => {
   it('walks the happy path: initialising -> restoring -> ready <-> processing -> closed', () => {
@@ -63,5 +66,36 @@ describe('item 12: partition life cycle', () => {
     expect(canMove('restoring', 'processing')).toBe(false);
     expect(canMove('recovering', 'processing')).toBe(false);
     expect(canMove('recovering', 'ready')).toBe(false);
+  });
+});
+
+describe('item 11: a worker that lost a partition does not fence its new owner', () => {
+  // Recovery fences (a fresh transactional producer's initTransactions). Only a partition the
+  // worker still owns may recover; a revoked one is closed, and stale batches are dropped.
+  const task = () => {
+    const t = new PartitionTask(4, {} as PartitionSink);
+    t.lifecycle.to('restoring');
+    t.reset(new Map(), 0n);
+    return t;
+  };
+
+  it('recovers a failed commit of a partition it still owns', () => {
+    const t = task();
+    t.lifecycle.to('processing');
+    t.invalidate();
+    expect(mayRecover(t, false)).toBe(true);
+  });
+
+  it('never recovers once the partition was revoked mid-batch, nor for a stale batch', () => {
+    const revoked = task();
+    revoked.lifecycle.to('processing');
+    revoked.lifecycle.close(); // the rebalance took it away while the commit was in flight
+    revoked.invalidate(); // the commit then failed: fenced by the new owner
+    expect(revoked.lifecycle.phase).toBe('closed');
+    expect(mayRecover(revoked, false)).toBe(false);
+    const stale = task();
+    stale.lifecycle.to('processing');
+    stale.invalidate();
+    expect(mayRecover(stale, true)).toBe(false);
   });
 });

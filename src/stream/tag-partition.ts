@@ -30,9 +30,9 @@ export class TagPartitions {
         p = this.partitioner({ topic: '', partitionMetadata: meta, message: { key: tagId, value: null } });
         this.cache.set(tagId, p);
       }
-      let list = out.get(p);
-      if (list === undefined) out.set(p, (list = []));
-      list.push(tagId);
+      const list = out.get(p);
+      if (list === undefined) out.set(p, [tagId]);
+      else list.push(tagId);
     }
     return out;
   }

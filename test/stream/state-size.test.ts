@@ -25,7 +25,10 @@ describe('item 1: encoded tag state size', () => {
     const sizes: number[] = [];
     for (const p of fleet.pings) {
       let s = states.get(p.tagId);
-      if (!s) states.set(p.tagId, (s = newTagState(p.tagId)));
+      if (!s) {
+        s = newTagState(p.tagId);
+        states.set(p.tagId, s);
+      }
       applyPing(world, DEFAULT_ENGINE_CONFIG, s, p, p.ts, p.ts, []);
       sizes.push(Buffer.byteLength(encodeTagState(s)));
     }

@@ -205,11 +205,14 @@ export class PingPipeline {
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat } = payload;
     let task = this.tasks.get(batch.partition);
-    if (task === undefined || task.lifecycle.is('failed')) {
-      // Normally GROUP_JOIN comes first; this covers ordering surprises and failed bring-ups.
+    if (task === undefined) {
+      // The GROUP_JOIN event normally comes first; this covers any ordering surprise.
       this.initTasks([batch.partition]);
       task = this.tasks.get(batch.partition)!;
     }
+    // A failed task is not re-initialised here, one partition at a time: the retriable error
+    // (from `ready`, or runTaskBatch's phase check) makes kafkajs rejoin, and onAssignment
+    // brings all failed partitions up together with one restore, as before.
     const t = task;
     try {
       await waitWithKeepAlive(t.ready, heartbeat);

@@ -18,13 +18,13 @@ import type { Alert, Ping } from '../contract/index.js';
 import type { CompiledZone } from '../geo/index.js';
 import { type EngineConfig, RECENT_TS_CAPACITY } from './config.js';
 import { applyStatus, hasStatus } from './device-status.js';
-import { subjectAt } from './enrolment-table.js';
+import { enrolmentKey, subjectAt } from './enrolment-table.js';
 import { episodesExpired } from './episodes.js';
 import { type FixContext, newFixContext } from './fix-context.js';
 import { applyLateFix } from './late-fix.js';
 import { consistentWith } from './motion-filter.js';
 import { restoreSignal } from './no-signal.js';
-import { newTagState, type TagState, type ZoneTrack } from './tag-state.js';
+import { followEnrolment, newTagState, type TagState, type ZoneTrack } from './tag-state.js';
 import type { World } from './world.js';
 import { zoneActiveAt } from './zone-activity.js';
 import { deactivateTrack, forgetTrack, isDormant, stepZone } from './zone-tracker.js';
@@ -53,8 +53,10 @@ export function applyPing(
   if (ping.tagId !== state.tagId) {
     throw new Error(`ping of tag ${ping.tagId} applied to the state of tag ${state.tagId}`);
   }
-  const subjectId = subjectAt(world.enrolments.get(ping.tagId), ping.ts);
+  const enrolment = world.enrolments.get(ping.tagId);
+  const subjectId = subjectAt(enrolment, ping.ts);
   if (subjectId === undefined) return 'unenrolled';
+  followEnrolment(state, enrolmentKey(enrolment!));
   const mark = out.length;
   const status = hasStatus(ping);
   let outcome: PingOutcome;

@@ -6,12 +6,20 @@ import type { Enrolment } from '../contract/index.js';
  */
 export class EnrolmentTable {
   readonly #byTag = new Map<string, Enrolment>();
+  /** When each enrolment was first seen (its record's timestamp), for tags that never report. */
+  readonly #seenAt = new Map<string, number>();
 
-  upsert(e: Enrolment): void {
+  /** `seenAt`: the record's timestamp; an update of the same enrolment keeps the first one. */
+  upsert(e: Enrolment, seenAt?: number): void {
+    const prev = this.#byTag.get(e.tagId);
     this.#byTag.set(e.tagId, e);
+    if (prev !== undefined && enrolmentKey(prev) === enrolmentKey(e) && this.#seenAt.has(e.tagId)) return;
+    if (seenAt === undefined) this.#seenAt.delete(e.tagId);
+    else this.#seenAt.set(e.tagId, seenAt);
   }
 
   remove(tagId: string): boolean {
+    this.#seenAt.delete(tagId);
     return this.#byTag.delete(tagId);
   }
 
@@ -19,9 +27,23 @@ export class EnrolmentTable {
     return this.#byTag.get(tagId);
   }
 
+  /** Since when the tag has been enrolled: validFrom, else when the enrolment was first seen. */
+  enrolledSince(tagId: string): number | undefined {
+    return this.#byTag.get(tagId)?.validFrom ?? this.#seenAt.get(tagId);
+  }
+
+  tagIds(): IterableIterator<string> {
+    return this.#byTag.keys();
+  }
+
   get size(): number {
     return this.#byTag.size;
   }
+}
+
+/** Identifies one enrolment of a tag: who wears it, from when. A new key is a new enrolment. */
+export function enrolmentKey(e: Enrolment): string {
+  return `${e.subjectId}|${e.validFrom ?? ''}`;
 }
 
 /** The subject wearing the tag at `ts` (validFrom <= ts < validTo), or undefined. */

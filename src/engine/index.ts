@@ -22,8 +22,8 @@ export {
   type ProfileInput,
   zoneReachM,
 } from './device-profile.js';
-export { EnrolmentTable, subjectAt } from './enrolment-table.js';
-export { sweepNoSignal } from './no-signal.js';
+export { EnrolmentTable, enrolmentKey, subjectAt } from './enrolment-table.js';
+export { sweepNoSignal, sweepUnheard } from './no-signal.js';
 export { type ProfileWrite, planProfileWrites, recordPublished } from './profile-plan.js';
 export { type CompiledSchedule, compileSchedule, scheduleActiveAt } from './schedule.js';
 export { decodeTagState, encodeTagState, StateCodecError } from './state-codec.js';

@@ -7,8 +7,8 @@
 import type { Alert } from '../contract/index.js';
 import { deviceAlert, silenceBreachId } from './alert-factory.js';
 import type { EngineConfig } from './config.js';
-import { subjectAt } from './enrolment-table.js';
-import type { TagState } from './tag-state.js';
+import { enrolmentKey, subjectAt } from './enrolment-table.js';
+import { followEnrolment, newTagState, type TagState } from './tag-state.js';
 import type { World } from './world.js';
 
 /** NO_SIGNAL check for one tag at wall-clock `now`. Returns true when it changed the state. */
@@ -24,6 +24,10 @@ export function sweepNoSignal(
   if (lastTs === null || arrivedAt === null || state.noSignalTs !== null) return false;
   if (now - arrivedAt < config.noSignalAfterS * 1000) return false;
   const enrolment = world.enrolments.get(state.tagId);
+  // A state of a previous enrolment says nothing about the current one (see sweepUnheard).
+  if (enrolment !== undefined && state.enrolment !== null && state.enrolment !== enrolmentKey(enrolment)) {
+    return false;
+  }
   const subjectId = subjectAt(enrolment, lastTs);
   if (subjectId === undefined) return false;
   // An enrolment that has ended by now expects no more fixes: its silence is not an alarm.
@@ -41,6 +45,40 @@ export function sweepNoSignal(
     ),
   );
   return true;
+}
+
+/**
+ * NO_SIGNAL for an enrolled tag that has sent no fix under its current enrolment, counted from
+ * the enrolment (validFrom, else when the worker first saw it). `state` is the tag's state, if
+ * any. Returns the state to write (created or reset to follow the enrolment) when it raised the
+ * alert, else null. The alert's ts is the enrolment start, so the silence keeps one id, and the
+ * first fix closes it with SIGNAL_RESTORED.
+ */
+export function sweepUnheard(
+  world: World,
+  config: EngineConfig,
+  tagId: string,
+  state: TagState | undefined,
+  now: number,
+  out: Alert[],
+): TagState | null {
+  const enrolment = world.enrolments.get(tagId);
+  if (enrolment === undefined) return null;
+  const key = enrolmentKey(enrolment);
+  if (state !== undefined) {
+    const current = state.enrolment === key || (state.enrolment === null && state.lastTs !== null);
+    if (current && (state.lastTs !== null || state.noSignalTs !== null)) return null;
+  }
+  const since = world.enrolments.enrolledSince(tagId);
+  if (since === undefined || now < since || now - since < config.noSignalAfterS * 1000) return null;
+  if (enrolment.validTo !== undefined && now >= enrolment.validTo) return null;
+  const s = state ?? newTagState(tagId);
+  followEnrolment(s, key);
+  s.noSignalTs = since;
+  out.push(
+    deviceAlert('NO_SIGNAL', enrolment.subjectId, tagId, silenceBreachId(tagId, since), since, now, null),
+  );
+  return s;
 }
 
 /** Called for each accepted in-order fix: closes an open silence with SIGNAL_RESTORED. */

@@ -49,6 +49,8 @@ export function decodeTagState(json: string): TagState {
     lastFixArrivedAt: numOrNull(o.lastFixArrivedAt, 'lastFixArrivedAt'),
     noSignalTs: numOrNull(o.noSignalTs, 'noSignalTs'),
     late: o.late === undefined || o.late === null ? null : lateChain(o.late, 'late'),
+    // Absent in states written before enrolments were followed: such a state adopts the next one.
+    enrolment: o.enrolment === undefined || o.enrolment === null ? null : str(o.enrolment, 'enrolment'),
   };
 }
 

@@ -110,6 +110,12 @@ export interface TagState {
   noSignalTs: number | null;
   /** The late chain in progress (rule 1.1), null when none. Absent in states written before 1.1. */
   late: LateChain | null;
+  /**
+   * The enrolment this state follows (enrolmentKey: subject and start); null before the first
+   * ping, or in a state written before the field existed. A new enrolment of the tag starts a
+   * fresh state: strap, battery, signal and history belong to the previous wearer.
+   */
+  enrolment: string | null;
 }
 
 export function newTagState(tagId: string): TagState {
@@ -129,5 +135,13 @@ export function newTagState(tagId: string): TagState {
     lastFixArrivedAt: null,
     noSignalTs: null,
     late: null,
+    enrolment: null,
   };
+}
+
+/** Follow enrolment `key`: a state that followed another one is reset to a fresh state first. */
+export function followEnrolment(state: TagState, key: string): void {
+  if (state.enrolment === key) return;
+  if (state.enrolment !== null) Object.assign(state, newTagState(state.tagId));
+  state.enrolment = key;
 }

@@ -89,6 +89,10 @@ export interface WorkerConfig {
   logLevel: LogLevel;
   engine: EngineSettings;
   noSignalSweepIntervalS: number;
+  /** A partition further behind than this is in catch-up: no NO_SIGNAL from it (see README). */
+  noSignalBacklog: { maxLag: number; maxBehindS: number };
+  /** Seconds after a tag's enrolment ends until its state is tombstoned and dropped. */
+  stateRetentionS: number;
   instanceId: string;
   clockGlitchMarginS: number;
   zoneLimits: {
@@ -130,7 +134,12 @@ const EnvSchema = z.object({
   MAX_SPEED_MPS: numberVar({ gt: 0 }).optional(),
   LOW_BATTERY_THRESHOLD: numberVar({ min: 0, max: 1 }).optional(),
   NO_SIGNAL_AFTER_S: numberVar({ gt: 0 }).optional(),
-  NO_SIGNAL_SWEEP_INTERVAL_S: numberVar({ gt: 0 }),
+  // Bounded: above ~24.8 days Node's timers overflow and fire every millisecond; and a sweep
+  // less often than hourly would let a silent tag go unreported for that long.
+  NO_SIGNAL_SWEEP_INTERVAL_S: numberVar({ min: 0.1, max: 3600 }),
+  NO_SIGNAL_MAX_LAG: integerVar(0, 1_000_000_000),
+  NO_SIGNAL_MAX_BEHIND_S: numberVar({ min: 0, max: 86_400 }),
+  STATE_RETENTION_S: numberVar({ min: 0, max: 31_536_000 }),
   FENCELINE_INSTANCE_ID: tokenVar(200),
   TOPIC_CONFIG_DLQ: topicVar(),
   TOPIC_ZONES_ACCEPTED: topicVar(),
@@ -238,7 +247,23 @@ export const ENV_VARS: Readonly<Record<EnvVarName, EnvVarDoc>> = {
     default: null,
     meaning: 'NO_SIGNAL after this many seconds without a fix',
   },
-  NO_SIGNAL_SWEEP_INTERVAL_S: { default: '30', meaning: 'how often (s) silent tags are checked' },
+  NO_SIGNAL_SWEEP_INTERVAL_S: {
+    default: '30',
+    meaning: 'how often (s) silent tags are checked (0.1..3600)',
+  },
+  NO_SIGNAL_MAX_LAG: {
+    default: '1000',
+    meaning: 'a pings partition more than this many records behind is catching up: no NO_SIGNAL from it',
+  },
+  NO_SIGNAL_MAX_BEHIND_S: {
+    default: '60',
+    meaning:
+      'a pings partition with unread records whose last processed append time is older than this (s) is catching up',
+  },
+  STATE_RETENTION_S: {
+    default: '86400',
+    meaning: "a tag's state is tombstoned and dropped this long (s) after its enrolment ends",
+  },
   FENCELINE_INSTANCE_ID: {
     default: () => `${hostname()}-${process.pid}`,
     meaning: 'this worker instance (transactional id prefix, logs); default hostname-pid',
@@ -375,6 +400,8 @@ export function loadConfig(env: Record<string, string | undefined>): WorkerConfi
     logLevel: e.LOG_LEVEL,
     engine: engineSettings(e),
     noSignalSweepIntervalS: e.NO_SIGNAL_SWEEP_INTERVAL_S,
+    noSignalBacklog: { maxLag: e.NO_SIGNAL_MAX_LAG, maxBehindS: e.NO_SIGNAL_MAX_BEHIND_S },
+    stateRetentionS: e.STATE_RETENTION_S,
     instanceId: e.FENCELINE_INSTANCE_ID,
     clockGlitchMarginS: e.CLOCK_GLITCH_MARGIN_S,
     zoneLimits: {

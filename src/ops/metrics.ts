@@ -25,6 +25,7 @@ export const METRIC_NAMES = {
   stateRestoreSeconds: `${METRIC_PREFIX}state_restore_seconds`,
   stateTags: `${METRIC_PREFIX}state_tags`,
   commitFailuresTotal: `${METRIC_PREFIX}commit_failures_total`,
+  commitFailureStreak: `${METRIC_PREFIX}commit_failure_streak`,
   tablesReady: `${METRIC_PREFIX}tables_ready`,
   tableFailuresTotal: `${METRIC_PREFIX}table_failures_total`,
 } as const;
@@ -95,6 +96,12 @@ export function createMetrics(events: StreamEvents, registry: Registry = new Reg
     help: 'Failed transactions or commits (each followed by a partition recovery)',
     registers,
   });
+  const commitStreak = new Gauge({
+    name: METRIC_NAMES.commitFailureStreak,
+    help: 'Consecutive commits of an owned partition that failed the same way (2+: stuck, alert on it)',
+    labelNames: ['partition'],
+    registers,
+  });
   const tablesReady = new Gauge({
     name: METRIC_NAMES.tablesReady,
     help: '1 once the zones and enrolments tables caught up at start-up; 0 while one is rebuilt after a failure',
@@ -123,9 +130,16 @@ export function createMetrics(events: StreamEvents, registry: Registry = new Reg
       if (e.dlq > 0) dlq.inc(e.dlq);
       batchDuration.observe(e.durationS);
       observeAlerts(e.alerts);
+      commitStreak.set({ partition: String(e.partition) }, 0);
     }),
-    events.on(STREAM_EVENTS.sweepCommitted, (e) => observeAlerts(e.alerts)),
-    events.on(STREAM_EVENTS.commitFailed, () => commitFailures.inc()),
+    events.on(STREAM_EVENTS.sweepCommitted, (e) => {
+      observeAlerts(e.alerts);
+      commitStreak.set({ partition: String(e.partition) }, 0);
+    }),
+    events.on(STREAM_EVENTS.commitFailed, (e) => {
+      commitFailures.inc();
+      commitStreak.set({ partition: String(e.partition) }, e.consecutive);
+    }),
     events.on(STREAM_EVENTS.stateRestored, (e) => restore.observe(e.durationS)),
     events.on(STREAM_EVENTS.stateSize, (e) => stateTags.set(e.tags)),
     events.on(STREAM_EVENTS.tableSize, (e) => (e.table === 'zones' ? zones : enrolments).set(e.size)),

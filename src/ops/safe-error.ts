@@ -23,6 +23,8 @@ export interface SerializedError {
 const JSON_SNIPPET = /(, |^)(\.\.\.)?".*"(\.\.\.)? is not valid JSON/gs;
 const PRECISE_DECIMAL = /\d+\.\d{3,}/g;
 const MAX_CAUSE_DEPTH = 3;
+/** A thrown string is logged up to this many characters. */
+const MAX_TEXT = 500;
 
 /** Remove text that could be a zone's coordinates or a message's source from `text`. */
 export function scrubText(text: string): string {
@@ -33,8 +35,19 @@ export function scrubText(text: string): string {
 
 export function serializeError(err: unknown, depth = 0): SerializedError {
   if (!(err instanceof Error)) {
-    // A thrown non-Error (a string, a zone object...) is described by its type only.
-    return { type: err === null ? 'null' : typeof err, message: `non-Error thrown (${typeof err})` };
+    // A thrown string (or number...) is the error text: log it, scrubbed and capped. An object
+    // (a zone, a record) is described by its type only, as its fields could be anything.
+    const type = err === null ? 'null' : typeof err;
+    if (
+      typeof err === 'string' ||
+      typeof err === 'number' ||
+      typeof err === 'boolean' ||
+      typeof err === 'bigint'
+    ) {
+      const text = scrubText(String(err));
+      return { type, message: text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text };
+    }
+    return { type, message: `non-Error thrown (${type})` };
   }
   const out: SerializedError = {
     type: err.constructor?.name || err.name || 'Error',

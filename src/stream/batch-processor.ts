@@ -3,12 +3,17 @@
  * apply the rest to their tag's state through the engine, and collect what the batch must
  * publish. Counters are plain numbers in an object created once per batch; events go out once
  * per batch, after the commit, from the caller.
+ *
+ * All or nothing: the first time a batch touches a tag, the tag's state as it was is kept aside
+ * (encoded); if anything throws mid-way, every touched tag is put back, so the partition's state
+ * is never half-applied. A ping from a tag that is not enrolled at its ts creates no state.
  */
 import type { KafkaMessage, Message } from 'kafkajs';
 import { type Alert, decodePing } from '../contract/index.js';
 import {
   applyPing,
   clockGlitch,
+  decodeTagState,
   type EngineConfig,
   encodeTagState,
   newTagState,
@@ -58,6 +63,19 @@ export function emptyOutcomes(): Record<BatchOutcome, number> {
 }
 
 export async function processBatch(input: BatchInput): Promise<BatchResult> {
+  const undo = new Map<string, string | null>();
+  try {
+    return await applyBatch(input, undo);
+  } catch (err) {
+    for (const [tagId, before] of undo) {
+      if (before === null) input.states.delete(tagId);
+      else input.states.set(tagId, decodeTagState(before));
+    }
+    throw err;
+  }
+}
+
+async function applyBatch(input: BatchInput, undo: Map<string, string | null>): Promise<BatchResult> {
   const { topic, partition, messages, world, engine, maxPingBytes, states } = input;
   const outcomes = emptyOutcomes();
   const alerts: Alert[] = [];
@@ -85,14 +103,18 @@ export async function processBatch(input: BatchInput): Promise<BatchResult> {
       continue;
     }
     let state = states.get(ping.tagId);
-    if (state === undefined) {
-      state = newTagState(ping.tagId);
-      states.set(ping.tagId, state);
-    }
+    const known = state !== undefined;
+    if (known && !undo.has(ping.tagId)) undo.set(ping.tagId, encodeTagState(state!));
+    state ??= newTagState(ping.tagId);
     const arrivedAt = Number(record.timestamp);
     const before = alerts.length;
     const outcome = applyPing(world, engine, state, ping, arrivedAt, Date.now(), alerts);
     outcomes[outcome]++;
+    // 'unenrolled' changes nothing (engine contract): a stranger's ping leaves no state behind.
+    if (!known && outcome !== 'unenrolled') {
+      states.set(ping.tagId, state);
+      undo.set(ping.tagId, null);
+    }
     // Any ping the engine took in may move a tag's state (even arrival time feeds NO_SIGNAL), so
     // every such tag is written to the changelog once per batch. 'unenrolled' and 'duplicate'
     // change nothing (engine contract), and skipping them keeps unenrolled tags out of the log.

@@ -70,6 +70,8 @@ export interface SweepCommittedEvent {
 export interface CommitFailedEvent {
   readonly partition: number;
   readonly error: string;
+  /** Consecutive failures of this partition with the same error (2+: stuck, see commit-streak.ts). */
+  readonly consecutive: number;
 }
 
 export interface StateRestoredEvent {

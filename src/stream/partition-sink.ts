@@ -6,16 +6,18 @@
  * rebalance) left open. kafkajs' sendOffsets carries no group generation, which is exactly why the
  * id is per partition. At-least-once (EXACTLY_ONCE=false): idempotent producer, then a plain
  * offset commit.
+ *
+ * Either way the outputs go out as output-sends.ts plans them: size-bounded chunks, gzip
+ * compressed (the codec kafkajs carries itself), alerts before DLQ records before states.
  */
-import { type Kafka, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
-import { chunkBySize } from './dlq-record.js';
+import { CompressionTypes, type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { outputSends, type PartitionOutputs } from './output-sends.js';
 import { STREAM_TUNING, type StreamTopics } from './stream-config.js';
 
-export interface PartitionOutputs {
-  readonly alerts: Message[];
-  readonly dlq: Message[];
-  readonly changelog: Message[];
-}
+export type { PartitionOutputs } from './output-sends.js';
+
+/** Every output send is compressed: changelog states and alerts are repetitive JSON. */
+export const OUTPUT_COMPRESSION = CompressionTypes.GZIP;
 
 export interface PartitionSink {
   /** Connect; for transactions also initialise the producer id, which fences previous owners. */
@@ -36,19 +38,6 @@ export interface SinkContext {
 
 export function transactionalId(groupId: string, pingsTopic: string, partition: number): string {
   return `${groupId}-${pingsTopic}-${partition}`;
-}
-
-function topicMessages(
-  ctx: SinkContext,
-  out: PartitionOutputs,
-): { first: TopicMessages[]; rest: Message[][] } {
-  const first: TopicMessages[] = [];
-  if (out.alerts.length > 0) first.push({ topic: ctx.topics.alerts, messages: out.alerts });
-  if (out.changelog.length > 0) first.push({ topic: ctx.topics.stateChangelog, messages: out.changelog });
-  const chunks = chunkBySize(out.dlq);
-  const head = chunks.shift();
-  if (head !== undefined) first.push({ topic: ctx.topics.pingsDlq, messages: head });
-  return { first, rest: chunks };
 }
 
 export function createTransactionalSink(ctx: SinkContext): PartitionSink {
@@ -76,9 +65,9 @@ export function createTransactionalSink(ctx: SinkContext): PartitionSink {
     async commit(out, nextOffset) {
       const t = await producer.transaction();
       try {
-        const { first, rest } = topicMessages(ctx, out);
-        if (first.length > 0) await t.sendBatch({ topicMessages: first });
-        for (const chunk of rest) await t.send({ topic: ctx.topics.pingsDlq, messages: chunk });
+        for (const send of outputSends(ctx.topics, out)) {
+          await t.send({ ...send, compression: OUTPUT_COMPRESSION });
+        }
         if (nextOffset !== undefined) {
           await t.sendOffsets({
             consumerGroupId: ctx.groupId,
@@ -110,9 +99,10 @@ export function createPlainSink(ctx: SinkContext): PartitionSink {
       await producer.connect();
     },
     async commit(out, nextOffset) {
-      const { first, rest } = topicMessages(ctx, out);
-      if (first.length > 0) await producer.sendBatch({ topicMessages: first });
-      for (const chunk of rest) await producer.send({ topic: ctx.topics.pingsDlq, messages: chunk });
+      // One send at a time, in plan order: alerts are on their topic before the state says so.
+      for (const send of outputSends(ctx.topics, out)) {
+        await producer.send({ ...send, acks: -1, compression: OUTPUT_COMPRESSION });
+      }
       if (nextOffset !== undefined) await ctx.commitOffset(ctx.partition, nextOffset);
     },
     async close() {

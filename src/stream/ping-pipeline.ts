@@ -1,25 +1,24 @@
 /**
- * The pings consumer group: assignment, per-partition restore, batch processing, commit, recovery
- * and the NO_SIGNAL sweep. One PartitionTask per owned partition; everything touching a task's
- * state or producer runs through that task's serial queue.
+ * The pings consumer group: membership, assignment and dispatch. One PartitionTask per owned
+ * partition; everything touching a task's state or producer runs through that task's serial
+ * queue, and what may happen to it is decided by its life cycle (partition-lifecycle.ts).
+ * The work itself lives next door: bring-up (partition-restore.ts), batches
+ * (partition-batch.ts), sweeps (partition-sweeper.ts), one commit path (partition-commit.ts).
  */
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { Alert } from '../contract/index.js';
-import {
-  type EngineConfig,
-  encodeTagState,
-  sweepNoSignal,
-  type TagState,
-  type World,
-} from '../engine/index.js';
-import { alertMessage, alertSamples, processBatch } from './batch-processor.js';
-import { restoreChangelog, waitWithKeepAlive } from './changelog-restore.js';
+import type { EngineConfig, World } from '../engine/index.js';
+import { waitWithKeepAlive } from './changelog-restore.js';
+import { isStuck } from './commit-streak.js';
 import { STREAM_EVENTS, type StreamEvents } from './events.js';
+import { type BatchDeps, runTaskBatch } from './partition-batch.js';
+import { PartitionRestorer } from './partition-restore.js';
 import { createPlainSink, createTransactionalSink, type PartitionSink } from './partition-sink.js';
+import { type SweepDeps, sweepTask } from './partition-sweeper.js';
 import { PartitionTask, StreamRetriableError } from './partition-task.js';
 import { withRetry } from './retry.js';
 import { resolveEngineConfig, STREAM_TUNING, type StreamConfig } from './stream-config.js';
+import { TagPartitions } from './tag-partition.js';
 
 export interface PingPipelineOptions {
   readonly kafka: Kafka;
@@ -37,11 +36,15 @@ export class PingPipeline {
   private readonly consumer: Consumer;
   private readonly admin: Admin;
   private readonly engine: EngineConfig;
+  private readonly restorer: PartitionRestorer;
+  private readonly batchDeps: BatchDeps;
+  private readonly sweepDeps: SweepDeps;
+  private readonly tagPartitions = new TagPartitions();
   private sweepTimer: NodeJS.Timeout | undefined;
   private running = false;
 
   constructor(private readonly opts: PingPipelineOptions) {
-    const { kafka, config } = opts;
+    const { kafka, config, events, world } = opts;
     this.log = opts.logger.child({ component: 'pings' });
     this.engine = resolveEngineConfig(config.engine);
     this.admin = kafka.admin();
@@ -55,6 +58,35 @@ export class PingPipeline {
       maxWaitTimeInMs: STREAM_TUNING.maxWaitTimeInMs,
       readUncommitted: false,
     });
+    this.restorer = new PartitionRestorer({ kafka, admin: this.admin, config, log: this.log, events });
+    const commit = { log: this.log, events };
+    const isRunning = () => this.running;
+    const recover = (task: PartitionTask, keepAlive?: () => Promise<void>) => this.recover(task, keepAlive);
+    const afterCommit = () => this.emitStateSize();
+    this.batchDeps = {
+      consumer: this.consumer,
+      world,
+      engine: this.engine,
+      maxPingBytes: config.maxPingBytes,
+      clockGlitchMarginMs: config.clockGlitchMarginS * 1000,
+      commit,
+      isRunning,
+      recover,
+      afterCommit,
+    };
+    this.sweepDeps = {
+      world,
+      engine: this.engine,
+      commit,
+      limits: {
+        maxLag: config.noSignalBacklog.maxLag,
+        maxBehindMs: config.noSignalBacklog.maxBehindS * 1000,
+      },
+      retentionMs: config.stateRetentionS * 1000,
+      isRunning,
+      recover,
+      afterCommit,
+    };
   }
 
   get isRunning(): boolean {
@@ -65,6 +97,13 @@ export class PingPipeline {
     return [...this.tasks.keys()].sort((a, b) => a - b);
   }
 
+  /** Partitions whose commits keep failing the same way, with the error (for /readyz). */
+  stuckPartitions(): Record<number, string> {
+    const out: Record<number, string> = {};
+    for (const t of this.tasks.values()) if (isStuck(t.streak)) out[t.partition] = t.streak.error ?? '';
+    return out;
+  }
+
   async start(): Promise<void> {
     const { config } = this.opts;
     const c = this.consumer;
@@ -72,7 +111,7 @@ export class PingPipeline {
       this.onAssignment(e.payload.memberAssignment[config.topics.pings] ?? []),
     );
     c.on(c.events.CRASH, (e) => {
-      this.log.error({ err: e.payload.error.message, restart: e.payload.restart }, 'pings consumer crashed');
+      this.log.error({ err: e.payload.error, restart: e.payload.restart }, 'pings consumer crashed');
       if (!e.payload.restart) this.opts.onFatal(e.payload.error);
     });
     await this.admin.connect();
@@ -87,8 +126,7 @@ export class PingPipeline {
       partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.eachBatch(payload),
     });
-    const intervalMs = config.noSignalSweepIntervalS * 1000;
-    this.sweepTimer = setInterval(() => this.sweepAll(), intervalMs);
+    this.sweepTimer = setInterval(() => void this.sweepAll(), config.noSignalSweepIntervalS * 1000);
     this.sweepTimer.unref();
   }
 
@@ -99,13 +137,13 @@ export class PingPipeline {
     await this.consumer.disconnect();
     const tasks = [...this.tasks.values()];
     this.tasks.clear();
-    await Promise.all(
-      tasks.map((t) => {
-        t.closed = true;
-        return t.queue.run(() => t.sink.close()).catch(() => undefined);
-      }),
-    );
+    await Promise.all(tasks.map((t) => this.close(t)));
     await this.admin.disconnect();
+  }
+
+  private close(task: PartitionTask): Promise<void> {
+    task.lifecycle.close();
+    return task.queue.run(() => task.sink.close()).catch(() => undefined);
   }
 
   private makeSink(partition: number): PartitionSink {
@@ -127,97 +165,41 @@ export class PingPipeline {
     for (const [p, task] of this.tasks) {
       if (assigned.includes(p)) continue;
       this.tasks.delete(p);
-      task.closed = true;
-      void task.queue.run(() => task.sink.close()).catch(() => undefined);
+      void this.close(task);
     }
     const fresh = assigned.filter((p) => {
       const t = this.tasks.get(p);
-      return t === undefined || t.initFailed;
+      return t === undefined || t.lifecycle.is('failed');
     });
     if (fresh.length > 0) this.initTasks(fresh);
   }
 
-  /** Create tasks, fence predecessors, restore state for all of them with one restore consumer. */
-  private initTasks(partitions: number[], keepAlive?: () => Promise<void>): void {
+  /** Create tasks and bring them up together (one restore consumer for all of them). */
+  private initTasks(partitions: number[]): void {
     const created = partitions.map((p) => {
       const old = this.tasks.get(p);
-      if (old) void old.queue.run(() => old.sink.close()).catch(() => undefined);
+      if (old) void this.close(old);
       const task = new PartitionTask(p, this.makeSink(p));
       this.tasks.set(p, task);
       return task;
     });
-    const shared = (async () => {
-      await Promise.all(created.map((t) => t.sink.init()));
-      const restored = await this.restore(partitions, keepAlive);
-      const committed = await this.committedOffsets(partitions);
-      for (const t of created) t.reset(restored.get(t.partition), committed.get(t.partition) ?? 0n);
-    })();
+    const shared = this.restorer.bringUp(created);
     // Each task's queue observes `shared` only when its turn comes; until then a rejection would
     // count as unhandled and kill the process. The tasks still see the failure through `ready`.
     shared.catch(() => undefined);
     for (const t of created) {
       t.ready = t.queue.run(() => shared);
-      t.ready.catch((err: Error) => {
-        t.initFailed = true;
-        this.log.warn({ partition: t.partition, err: err.message }, 'partition initialisation failed');
+      t.ready.catch((err: unknown) => {
+        this.log.warn({ partition: t.partition, err }, 'partition initialisation failed');
       });
     }
   }
 
-  private async restore(
-    partitions: number[],
-    keepAlive?: () => Promise<void>,
-  ): Promise<Map<number, Map<string, TagState>>> {
-    const { kafka, config, events } = this.opts;
-    const r = await restoreChangelog({
-      kafka,
-      topic: config.topics.stateChangelog,
-      partitions,
-      groupPrefix: `${config.kafka.groupId}.${config.instanceId}`,
-      logger: this.log,
-      ...(keepAlive ? { keepAlive } : {}),
-    });
-    this.log.info(
-      { partitions, tags: r.tags, records: r.records, ms: Math.round(r.durationS * 1000) },
-      'state restored',
-    );
-    events.emit(STREAM_EVENTS.stateRestored, {
-      partitions,
-      tags: r.tags,
-      records: r.records,
-      durationS: r.durationS,
-    });
-    return r.states;
-  }
-
-  /** The group's committed positions, read after fencing; the earliest offset where none is committed. */
-  private async committedOffsets(partitions: number[]): Promise<Map<number, bigint>> {
-    const topic = this.opts.config.topics.pings;
-    const [committed, bounds] = await withRetry(() =>
-      Promise.all([
-        this.admin.fetchOffsets({ groupId: this.opts.config.kafka.groupId, topics: [topic] }),
-        this.admin.fetchTopicOffsets(topic),
-      ]),
-    );
-    const out = new Map<number, bigint>();
-    for (const p of partitions) {
-      const c = committed[0]?.partitions.find((x) => x.partition === p)?.offset;
-      const low = bounds.find((x) => x.partition === p)?.low ?? '0';
-      out.set(p, c !== undefined && BigInt(c) >= 0n ? BigInt(c) : BigInt(low));
-    }
-    return out;
-  }
-
-  /** Throw away in-memory state, fence with a fresh producer, re-restore, re-read the committed offset. */
+  /** Throw away the sink (a fresh one fences), re-restore, re-read the committed offset. */
   private async recover(task: PartitionTask, keepAlive?: () => Promise<void>): Promise<void> {
-    task.needsRecovery = true;
-    task.states = new Map();
     await task.sink.close().catch(() => undefined);
     task.sink = this.makeSink(task.partition);
-    await task.sink.init();
-    const restored = await this.restore([task.partition], keepAlive);
-    const committed = await this.committedOffsets([task.partition]);
-    task.reset(restored.get(task.partition), committed.get(task.partition) ?? 0n);
+    await this.restorer.bringUp([task], keepAlive);
     this.log.info({ partition: task.partition, offset: String(task.nextOffset) }, 'partition recovered');
   }
 
@@ -229,6 +211,9 @@ export class PingPipeline {
       this.initTasks([batch.partition]);
       task = this.tasks.get(batch.partition)!;
     }
+    // A failed task is not re-initialised here, one partition at a time: the retriable error
+    // (from `ready`, or runTaskBatch's phase check) makes kafkajs rejoin, and onAssignment
+    // brings all failed partitions up together with one restore, as before.
     const t = task;
     try {
       await waitWithKeepAlive(t.ready, heartbeat);
@@ -237,95 +222,7 @@ export class PingPipeline {
         `partition ${batch.partition} not initialised: ${(err as Error).message}`,
       );
     }
-    await t.queue.run(() => this.processTaskBatch(t, payload));
-  }
-
-  private async processTaskBatch(task: PartitionTask, payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isStale } = payload;
-    const { config, world, events } = this.opts;
-    if (task.closed || isStale() || !this.running) return;
-    let heartbeatError: unknown;
-    const keepAlive = async () => {
-      try {
-        await heartbeat();
-      } catch (err) {
-        heartbeatError ??= err;
-      }
-    };
-    if (task.needsRecovery) {
-      try {
-        await this.recover(task, keepAlive);
-      } catch (err) {
-        throw new StreamRetriableError(
-          `partition ${task.partition} recovery failed: ${(err as Error).message}`,
-        );
-      }
-    }
-    const first = BigInt(batch.firstOffset() ?? batch.lastOffset());
-    if (task.seekTo !== undefined) {
-      const target = task.seekTo;
-      task.seekTo = undefined;
-      if (first > target) {
-        // The consumer is past the committed position (e.g. after an aborted transaction): go back.
-        this.consumer.seek({ topic: batch.topic, partition: batch.partition, offset: String(target) });
-        return;
-      }
-    }
-    let messages = batch.messages;
-    const next = task.nextOffset;
-    if (next !== undefined && first < next) {
-      // Already committed by us or a predecessor (kafkajs read the position before we fenced).
-      messages = messages.filter((m) => BigInt(m.offset) >= next);
-    }
-    const lastData = batch.messages.at(-1);
-    if (messages.length === 0) {
-      if (lastData) resolveOffset(lastData.offset);
-      return;
-    }
-
-    const started = performance.now();
-    const result = await processBatch({
-      topic: batch.topic,
-      partition: batch.partition,
-      messages,
-      world,
-      engine: this.engine,
-      maxPingBytes: config.maxPingBytes,
-      clockGlitchMarginMs: config.clockGlitchMarginS * 1000,
-      states: task.states,
-      keepAlive,
-    });
-    const nextOffset = BigInt(batch.lastOffset()) + 1n;
-    try {
-      await task.sink.commit(result.outputs, String(nextOffset));
-    } catch (err) {
-      task.needsRecovery = true;
-      const error = (err as Error).message;
-      this.log.warn({ partition: task.partition, err: error }, 'commit failed; recovering partition');
-      events.emit(STREAM_EVENTS.commitFailed, { partition: task.partition, error });
-      try {
-        await this.recover(task, keepAlive);
-      } catch (err2) {
-        throw new StreamRetriableError(
-          `partition ${task.partition} recovery failed: ${(err2 as Error).message}`,
-        );
-      }
-      return;
-    }
-    const committedAt = Date.now();
-    task.nextOffset = nextOffset;
-    if (lastData) resolveOffset(lastData.offset);
-    events.emit(STREAM_EVENTS.batchCommitted, {
-      partition: task.partition,
-      durationS: (performance.now() - started) / 1000,
-      outcomes: result.outcomes,
-      dlq: result.dlq,
-      alerts: result.alerts.length > 0 ? alertSamples(result.alerts, result.alertAppendTs, committedAt) : [],
-      changedTags: result.changedTags,
-    });
-    events.emit(STREAM_EVENTS.consumerLag, { partition: task.partition, lag: Number(batch.offsetLag()) });
-    this.emitStateSize();
-    if (heartbeatError !== undefined) throw heartbeatError; // let kafkajs rejoin, now that we committed
+    await t.queue.run(() => runTaskBatch(this.batchDeps, t, payload));
   }
 
   private emitStateSize(): void {
@@ -334,46 +231,25 @@ export class PingPipeline {
     this.opts.events.emit(STREAM_EVENTS.stateSize, { tags });
   }
 
-  private sweepAll(): void {
-    for (const task of this.tasks.values()) {
-      if (task.closed || task.initFailed) continue;
-      task.queue
-        .run(() => this.sweep(task))
-        .catch((err: Error) =>
-          this.log.warn({ partition: task.partition, err: err.message }, 'sweep failed'),
-        );
-    }
-  }
-
-  /** NO_SIGNAL on the wall clock, through the same transactional path as batches. */
-  private async sweep(task: PartitionTask): Promise<void> {
-    if (task.closed || !this.running || task.nextOffset === undefined) return;
-    if (task.needsRecovery) await this.recover(task);
-    const { world, events } = this.opts;
-    const now = Date.now();
-    const alerts: Alert[] = [];
-    const changed: TagState[] = [];
-    for (const state of task.states.values()) {
-      if (sweepNoSignal(world, this.engine, state, now, alerts)) changed.push(state);
-    }
-    if (changed.length === 0) return;
-    const outputs = {
-      alerts: alerts.map(alertMessage),
-      dlq: [],
-      changelog: changed.map((s) => ({ key: s.tagId, value: encodeTagState(s), partition: task.partition })),
-    };
+  private async sweepAll(): Promise<void> {
+    // One end-offset read for all partitions: how far behind each one is (NO_SIGNAL gate).
+    const ends = new Map<number, bigint>();
     try {
-      await task.sink.commit(outputs, undefined);
+      const offsets = await withRetry(() => this.admin.fetchTopicOffsets(this.opts.config.topics.pings));
+      for (const o of offsets) ends.set(o.partition, BigInt(o.high));
     } catch (err) {
-      task.needsRecovery = true;
-      events.emit(STREAM_EVENTS.commitFailed, { partition: task.partition, error: (err as Error).message });
-      throw err;
+      this.log.warn({ err }, 'could not read pings end offsets; no NO_SIGNAL this sweep');
     }
-    const committedAt = Date.now();
-    events.emit(STREAM_EVENTS.sweepCommitted, {
-      partition: task.partition,
-      alerts: alertSamples(alerts, [], committedAt),
-      changedTags: changed.length,
-    });
+    const enrolled =
+      ends.size > 0
+        ? this.tagPartitions.group(this.opts.world.enrolments.tagIds(), ends.size)
+        : new Map<number, string[]>();
+    for (const task of this.tasks.values()) {
+      if (!task.lifecycle.is('ready', 'recovering')) continue;
+      const tags = enrolled.get(task.partition) ?? [];
+      task.queue
+        .run(() => sweepTask(this.sweepDeps, task, ends.get(task.partition), tags))
+        .catch((err: unknown) => this.log.warn({ partition: task.partition, err }, 'sweep failed'));
+    }
   }
 }

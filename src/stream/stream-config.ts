@@ -55,6 +55,10 @@ export interface StreamConfig {
   /** Tunables set by configuration; the rest take the engine's defaults (resolveEngineConfig). */
   readonly engine: Partial<EngineConfig>;
   readonly noSignalSweepIntervalS: number;
+  /** A partition further behind than this is catching up, and its silence proves nothing. */
+  readonly noSignalBacklog: { readonly maxLag: number; readonly maxBehindS: number };
+  /** Seconds after a tag's enrolment ends until its state is tombstoned and dropped. */
+  readonly stateRetentionS: number;
   readonly instanceId: string;
   /** A fix whose ts is more than this ahead of its record's append time goes to the DLQ. */
   readonly clockGlitchMarginS: number;
@@ -81,7 +85,10 @@ export const STREAM_TUNING = {
   heartbeatIntervalMs: 1_000,
   /** Call heartbeat() at least this often inside a long batch or restore. */
   inBatchHeartbeatMs: 1_000,
-  /** A DLQ send is split so no single produce batch approaches the topic's message limit. */
-  dlqChunkBytes: 1024 * 1024,
+  /**
+   * Every output send (alerts, DLQ, changelog) is split so no produce batch exceeds this many
+   * uncompressed bytes: half of Kafka's default 1 MiB max.message.bytes, before compression.
+   */
+  outputChunkBytes: 512 * 1024,
   transactionTimeoutMs: 60_000,
 } as const;

@@ -44,14 +44,20 @@ export class StreamWorker {
 
   readiness(): Readiness {
     const tablesReason = this.tables?.notReadyReason();
+    // A partition whose commits keep failing the same way protects nobody: not ready, and why.
+    const commitFailing = this.pipeline?.stuckPartitions() ?? {};
+    const stuck = Object.keys(commitFailing).length > 0;
     const ready =
-      this.phase === 'running' && (this.pipeline?.isRunning ?? false) && tablesReason === undefined;
+      this.phase === 'running' && (this.pipeline?.isRunning ?? false) && tablesReason === undefined && !stuck;
     return {
       ready,
       detail: {
         phase: this.phase,
         // Why not, in words: a table that cannot load (e.g. a record batch it cannot decode) says so.
-        ...(!ready ? { reason: tablesReason ?? `worker ${this.phase}` } : {}),
+        ...(!ready
+          ? { reason: tablesReason ?? (stuck ? 'commits keep failing' : `worker ${this.phase}`) }
+          : {}),
+        ...(stuck ? { commitFailing } : {}),
         zones: this.tables?.zones.detail() ?? 'not started',
         enrolments: this.tables?.enrolments.detail() ?? 'not started',
         partitions: this.pipeline?.ownedPartitions() ?? [],

@@ -14,6 +14,8 @@ const COMPACTED = [
   { name: 'min.cleanable.dirty.ratio', value: '0.1' },
 ];
 
+const APPEND_TIME = [{ name: 'message.timestamp.type', value: 'LogAppendTime' }];
+
 export class TopicSetupError extends Error {
   override readonly name = 'TopicSetupError';
 }
@@ -84,7 +86,8 @@ export async function ensureTopics(kafka: Kafka, config: StreamConfig, logger: L
       await create(
         admin,
         [
-          { topic: t.pings, numPartitions: n },
+          // NO_SIGNAL measures silence from each fix's arrival: the broker's clock, not the tag's.
+          { topic: t.pings, numPartitions: n, configEntries: APPEND_TIME },
           { topic: t.alerts, numPartitions: n },
           // The DLQ must take anything the pings topic took, plus our headers.
           {
@@ -93,7 +96,8 @@ export async function ensureTopics(kafka: Kafka, config: StreamConfig, logger: L
             configEntries: [{ name: 'max.message.bytes', value: String(2 * STREAM_TUNING.maxMessageBytes) }],
           },
           { topic: t.zones, numPartitions: 1, configEntries: COMPACTED },
-          { topic: t.enrolments, numPartitions: 1, configEntries: COMPACTED },
+          // A tag that never reports is silent since its enrolment record arrived (broker time).
+          { topic: t.enrolments, numPartitions: 1, configEntries: [...COMPACTED, ...APPEND_TIME] },
           // The last accepted version of each zone / enrolment (world-tables.ts).
           { topic: t.zonesAccepted, numPartitions: 1, configEntries: COMPACTED },
           { topic: t.enrolmentsAccepted, numPartitions: 1, configEntries: COMPACTED },

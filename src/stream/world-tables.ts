@@ -82,10 +82,13 @@ interface Spec<T> {
   get(key: string): T | undefined;
   /** Live: a reason to refuse a new value (e.g. the per-subject zone cap), or undefined. */
   admit(key: string, value: T): { field: string; reason: string } | undefined;
-  upsert(value: T): void;
+  /** `seenAt`: the record's (broker) timestamp, when a live or staged record carries it. */
+  upsert(value: T, seenAt?: number): void;
   remove(key: string): void;
   /** Swap in a table holding exactly these values (admission applied in order). */
-  replace(values: Array<{ key: string; value: T }>): Array<{ key: string; field: string; reason: string }>;
+  replace(
+    values: Array<{ key: string; value: T; seenAt?: number }>,
+  ): Array<{ key: string; field: string; reason: string }>;
 }
 
 function sourceOffset(record: KafkaMessage): bigint | undefined {
@@ -184,7 +187,12 @@ function handlerFor<T>(
       const copies = new Map<string, AcceptedCopy<T>>();
       for (const [k, v] of accepted) if (v !== null) copies.set(k, v);
       const fold = foldTable(staged, copies);
-      const refused = spec.replace(fold.inForce);
+      const refused = spec.replace(
+        fold.inForce.map((v) => {
+          const ts = Number(staged.get(v.key)?.record.timestamp);
+          return Number.isFinite(ts) ? { ...v, seenAt: ts } : v;
+        }),
+      );
       for (const r of fold.rejected) {
         const s = staged.get(r.key)!;
         if (s.final.kind !== 'reject') continue;
@@ -218,7 +226,7 @@ function handlerFor<T>(
             reject(record, partition, j.key, refused.field, refused.reason, previous);
             return;
           }
-          spec.upsert(j.value);
+          spec.upsert(j.value, Number(record.timestamp));
           if (record.value !== null) copyAccepted(j.key, record.value, BigInt(record.offset));
           return;
         }
@@ -310,11 +318,12 @@ export function createWorldTables(
     versionOf: () => undefined,
     get: (key) => world.enrolments.get(key),
     admit: () => undefined,
-    upsert: (e) => world.enrolments.upsert(e),
+    // An enrolment's record time starts the silence of a tag that never reports (NO_SIGNAL).
+    upsert: (e, seenAt) => world.enrolments.upsert(e, seenAt),
     remove: (key) => void world.enrolments.remove(key),
     replace(values) {
       const table = new EnrolmentTable();
-      for (const { value } of values) table.upsert(value);
+      for (const { value, seenAt } of values) table.upsert(value, seenAt);
       world.enrolments = table;
       return [];
     },

@@ -41,6 +41,9 @@ const READ: Record<EnvVarName, (c: WorkerConfig) => unknown> = {
   LOW_BATTERY_THRESHOLD: (c) => resolveEngineConfig(c.engine).lowBatteryThreshold,
   NO_SIGNAL_AFTER_S: (c) => resolveEngineConfig(c.engine).noSignalAfterS,
   NO_SIGNAL_SWEEP_INTERVAL_S: (c) => c.noSignalSweepIntervalS,
+  NO_SIGNAL_MAX_LAG: (c) => c.noSignalBacklog.maxLag,
+  NO_SIGNAL_MAX_BEHIND_S: (c) => c.noSignalBacklog.maxBehindS,
+  STATE_RETENTION_S: (c) => c.stateRetentionS,
   FENCELINE_INSTANCE_ID: (c) => c.instanceId,
   TOPIC_CONFIG_DLQ: (c) => c.topics.configDlq,
   TOPIC_ZONES_ACCEPTED: (c) => c.topics.zonesAccepted,
@@ -83,6 +86,9 @@ const DEFAULTS: Record<EnvVarName, unknown> = {
   LOW_BATTERY_THRESHOLD: 0.15,
   NO_SIGNAL_AFTER_S: 900,
   NO_SIGNAL_SWEEP_INTERVAL_S: 30,
+  NO_SIGNAL_MAX_LAG: 1000,
+  NO_SIGNAL_MAX_BEHIND_S: 60,
+  STATE_RETENTION_S: 86400,
   FENCELINE_INSTANCE_ID: `${hostname()}-${process.pid}`,
   TOPIC_CONFIG_DLQ: 'fenceline.config.dlq',
   TOPIC_ZONES_ACCEPTED: 'fenceline.zones.accepted',
@@ -246,7 +252,29 @@ const CASES: Record<EnvVarName, { good: Good[]; bad: string[] }> = {
     ],
     bad: ['0', '-1', '15m'],
   },
-  NO_SIGNAL_SWEEP_INTERVAL_S: { good: [['5', 5]], bad: ['0', 'often'] },
+  // Item 11: bounded (a huge interval overflows Node's timer into a 1 ms busy loop).
+  NO_SIGNAL_SWEEP_INTERVAL_S: {
+    good: [
+      ['5', 5],
+      ['3600', 3600],
+    ],
+    bad: ['0', 'often', '3601', '1e9'],
+  },
+  NO_SIGNAL_MAX_LAG: {
+    good: [
+      ['0', 0],
+      ['5000', 5000],
+    ],
+    bad: ['-1', '1.5', 'many'],
+  },
+  NO_SIGNAL_MAX_BEHIND_S: { good: [['30', 30]], bad: ['-1', 'late', '86401'] },
+  STATE_RETENTION_S: {
+    good: [
+      ['0', 0],
+      ['3600', 3600],
+    ],
+    bad: ['-1', 'week'],
+  },
   FENCELINE_INSTANCE_ID: { good: [['worker-a', 'worker-a']], bad: ['worker a', 'x'.repeat(201)] },
   TOPIC_CONFIG_DLQ: { good: [['cfg.dlq', 'cfg.dlq']], bad: ['a b'] },
   TOPIC_ZONES_ACCEPTED: { good: [['z.acc', 'z.acc']], bad: ['a b'] },

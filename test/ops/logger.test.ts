@@ -183,10 +183,21 @@ describe('error serialization', () => {
     expect(JSON.stringify(serializeError(deep))).toContain('[cause chain truncated]');
   });
 
-  it('describes a thrown non-Error by its type only', () => {
+  it('describes a thrown non-Error object by its type only', () => {
     const { log, text } = capture();
     log.error({ err: zone }, 'someone threw a zone');
     expectClean(text());
-    expect(serializeError('a string')).toEqual({ type: 'string', message: 'non-Error thrown (string)' });
+    expect(serializeError({ a: 1 })).toEqual({ type: 'object', message: 'non-Error thrown (object)' });
+  });
+
+  it('item 11: error text reaches the log (a string error, or an error message under err)', () => {
+    const { log, text } = capture();
+    log.warn({ err: 'The broker rejected the record: MESSAGE_TOO_LARGE' }, 'commit failed');
+    expect(text()).toContain('MESSAGE_TOO_LARGE');
+    expect(text()).not.toContain('non-Error thrown');
+    expect(serializeError('a string')).toEqual({ type: 'string', message: 'a string' });
+    // Still scrubbed of coordinates, and capped.
+    expect(serializeError('near 51.5012345,-0.1412345').message).not.toContain('5012345');
+    expect(serializeError('x'.repeat(5000)).message.length).toBeLessThan(600);
   });
 });

@@ -19,12 +19,18 @@ import {
 
 const brokers = inject('kafkaBrokers');
 
+const fix = (t: number) => ({ tagId: 'tag-quiet', ts: t, lat: 51.5, lon: -0.1, accuracyM: 10 });
+
 describe('NO_SIGNAL sweep', () => {
   const names = uniqueNames('nosignal');
   let worker: RunningWorker;
+  const ts = Date.now();
 
   beforeAll(async () => {
     await publishTables(brokers, names, [], [{ tagId: 'tag-quiet', subjectId: 'subj-q' }], 2);
+    // The tag reports before the worker starts: an enrolled tag never heard from would raise its
+    // own NO_SIGNAL, counted from its enrolment (production-faults.int.test.ts covers that).
+    await produce(brokers, names.pings, [{ key: 'tag-quiet', value: JSON.stringify(fix(ts)) }]);
     worker = await startTestWorker(
       workerConfig(brokers, names, {
         PINGS_PARTITIONS: '2',
@@ -39,9 +45,6 @@ describe('NO_SIGNAL sweep', () => {
   });
 
   it('raises one NO_SIGNAL for a silence and SIGNAL_RESTORED at the next fix', async () => {
-    const ts = Date.now();
-    const fix = (t: number) => ({ tagId: 'tag-quiet', ts: t, lat: 51.5, lon: -0.1, accuracyM: 10 });
-    await produce(brokers, names.pings, [{ key: 'tag-quiet', value: JSON.stringify(fix(ts)) }]);
     const alertsOf = (type: string) => (t: string) =>
       metricSum(t, 'fenceline_alerts_total', (l) => l.includes(`"${type}"`));
     await waitFor(

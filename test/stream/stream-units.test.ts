@@ -4,8 +4,8 @@
  */
 import type { Message } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { chunkBySize } from '../../src/stream/dlq-record.js';
 import { EndOffsetTracker } from '../../src/stream/end-offsets.js';
+import { chunkBySize } from '../../src/stream/output-sends.js';
 import { SerialQueue } from '../../src/stream/serial-queue.js';
 import { safeFields } from '../../src/stream/world-tables.js';
 
@@ -55,7 +55,7 @@ describe('chunkBySize', () => {
   it('keeps every message, in order, with big ones alone', () => {
     const m = (n: number): Message => ({ key: 'k', value: Buffer.alloc(n) });
     const input = [m(10), m(2_000_000), m(10), m(600_000), m(600_000), m(10)];
-    const chunks = chunkBySize(input);
+    const chunks = chunkBySize(input, 1024 * 1024);
     expect(chunks.flat()).toEqual(input);
     expect(chunks.map((c) => c.length)).toEqual([1, 1, 2, 2]);
   });

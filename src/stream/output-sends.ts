@@ -1,0 +1,82 @@
+/**
+ * What one commit sends, in order, in size-bounded chunks: the plan is a pure function of the
+ * outputs, so batches and NO_SIGNAL sweeps of any size fit a topic at Kafka's default 1 MiB
+ * `max.message.bytes` (one produce request per chunk, all inside the one transaction).
+ *
+ * Order: alerts, then DLQ records, then changelog states. In exactly-once mode the transaction
+ * makes the order irrelevant; in at-least-once mode a crash between sends must never leave a
+ * state saying "alert raised" without the alert on its topic (the restarted worker would not
+ * raise it again), so alerts always go first and the changelog last.
+ */
+import type { Message } from 'kafkajs';
+import { STREAM_TUNING, type StreamTopics } from './stream-config.js';
+
+export interface PartitionOutputs {
+  readonly alerts: Message[];
+  readonly dlq: Message[];
+  readonly changelog: Message[];
+}
+
+export interface OutputSend {
+  readonly topic: string;
+  readonly messages: Message[];
+}
+
+/** Per-record overhead of the v2 record format plus slack for varints and attributes. */
+const RECORD_OVERHEAD = 64;
+
+function bytes(v: Message['value'] | Message['key']): number {
+  if (v === null || v === undefined) return 0;
+  return typeof v === 'string' ? Buffer.byteLength(v) : v.length;
+}
+
+/** Upper bound on the uncompressed size a message adds to a produce batch. */
+export function messageSize(m: Message): number {
+  let size = RECORD_OVERHEAD + bytes(m.key) + bytes(m.value);
+  if (m.headers) {
+    for (const [k, v] of Object.entries(m.headers)) {
+      size += Buffer.byteLength(k) + 8;
+      if (Array.isArray(v)) for (const x of v) size += bytes(x);
+      else size += bytes(v as Buffer | string | undefined);
+    }
+  }
+  return size;
+}
+
+/**
+ * Split into chunks of at most `limit` estimated bytes (uncompressed: the bound holds whatever
+ * the codec achieves). A single message above the limit travels alone (only DLQ records can be
+ * that large, and the DLQ topic is created to take them).
+ */
+export function chunkBySize(messages: readonly Message[], limit: number): Message[][] {
+  const chunks: Message[][] = [];
+  let current: Message[] = [];
+  let size = 0;
+  for (const m of messages) {
+    const s = messageSize(m);
+    if (current.length > 0 && size + s > limit) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(m);
+    size += s;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+export function outputSends(
+  topics: StreamTopics,
+  out: PartitionOutputs,
+  limit: number = STREAM_TUNING.outputChunkBytes,
+): OutputSend[] {
+  const sends: OutputSend[] = [];
+  const add = (topic: string, messages: readonly Message[]) => {
+    for (const chunk of chunkBySize(messages, limit)) sends.push({ topic, messages: chunk });
+  };
+  add(topics.alerts, out.alerts);
+  add(topics.pingsDlq, out.dlq);
+  add(topics.stateChangelog, out.changelog);
+  return sends;
+}

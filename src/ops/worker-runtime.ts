@@ -5,6 +5,7 @@
  */
 import type pino from 'pino';
 import { Registry } from 'prom-client';
+import { explainKafkaFailure } from '../kafka/explain-failure.js';
 import { StreamEvents } from '../stream/events.js';
 import { StreamWorker } from '../stream/stream-worker.js';
 import type { WorkerConfig } from './config.js';
@@ -31,6 +32,17 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/** Refused by Kafka (credentials, certificate, ACL): one line naming the cause; the original is the cause. */
+export class KafkaAccessError extends Error {
+  override readonly name = 'KafkaAccessError';
+}
+
+function explained(err: unknown, config: WorkerConfig, phase: string): Error {
+  const failure = explainKafkaFailure(err, config.kafka);
+  if (!failure) return err instanceof Error ? err : new Error(String(err));
+  return new KafkaAccessError(`${failure.line} (while starting: ${phase})`, { cause: err });
+}
+
 export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): Promise<RunningWorker> {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, name: 'fenceline-worker' });
   const events = new StreamEvents();
@@ -38,7 +50,9 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
   const stream = new StreamWorker(config, {
     logger: logger.child({ instance: config.instanceId }),
     events,
-    onFatal: (err) => {
+    onFatal: (cause) => {
+      const failure = explainKafkaFailure(cause, config.kafka);
+      const err = failure ? new KafkaAccessError(failure.line, { cause }) : cause;
       logger.fatal({ err }, 'worker cannot continue');
       deps.onFatal?.(err);
     },
@@ -50,7 +64,11 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
     readiness: () => stream.readiness(),
   });
   logger.info({ port: http.port }, 'http endpoint listening');
-  const started = stream.start();
+  // A refusal by Kafka (wrong password, untrusted certificate, missing ACL) becomes one line
+  // naming the cause and the phase (topics, tables, pings) that met it.
+  const started = stream.start().catch((err: unknown) => {
+    throw explained(err, config, String(stream.readiness().detail.phase));
+  });
   // Start-up failures surface through `started`; keep them from becoming unhandled rejections.
   started.catch(() => undefined);
 

@@ -4,6 +4,7 @@
  * satisfies this shape structurally.
  */
 import { DEFAULT_ENGINE_CONFIG, type EngineConfig } from '../engine/index.js';
+import type { KafkaSasl, KafkaTls } from '../kafka/connection.js';
 
 export interface StreamTopics {
   readonly pings: string;
@@ -36,6 +37,9 @@ export interface StreamConfig {
     readonly brokers: readonly string[];
     readonly clientId: string;
     readonly groupId: string;
+    /** Connection security (src/kafka/connection.ts); absent = plaintext. */
+    readonly tls?: KafkaTls;
+    readonly sasl?: KafkaSasl;
   };
   readonly topics: StreamTopics;
   readonly exactlyOnce: boolean;

@@ -1,7 +1,7 @@
 /**
  * The house's one-way street, checked on the source: contract → geo → engine → stream → ops →
- * cli, with ops never importing the engine; the simulator imports only the contract; the local broker launcher imports nothing else of
- * ours; nothing under src/ imports bench/ (the benchmarks depend on src, never the reverse), and
+ * cli, with ops never importing the engine; the simulator imports only the contract; the one Kafka
+ * connection module (kafka/) imports nothing else of ours and the local broker launcher only it; nothing under src/ imports bench/ (the benchmarks depend on src, never the reverse), and
  * the build does not compile bench/.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -15,11 +15,18 @@ const SRC = join(ROOT, 'src');
 /** Layers in order; a module may import its own layer and those before it. */
 const LAYERS = ['contract', 'geo', 'engine', 'stream', 'ops', 'cli'] as const;
 /** Side folders: what each may import besides itself. */
-const SIDE: Record<string, readonly string[]> = { sim: ['contract'], 'local-kafka': [] };
+const SIDE: Record<string, readonly string[]> = { sim: ['contract'], kafka: [], 'local-kafka': ['kafka'] };
 /** Layers a layer must not reach past: ops wires the stream, and the stream alone meets the engine. */
 const SKIP: Record<string, readonly string[]> = { ops: ['engine', 'geo'] };
-/** Side folders a layer may use (the composition root wires the simulator and the local broker). */
-const LAYER_EXTRAS: Record<string, readonly string[]> = { ops: ['local-kafka'], cli: ['local-kafka', 'sim'] };
+/**
+ * Side folders a layer may use (the composition root wires the simulator and the local broker;
+ * kafka/ is the one connection module every Kafka client is built by).
+ */
+const LAYER_EXTRAS: Record<string, readonly string[]> = {
+  stream: ['kafka'],
+  ops: ['local-kafka', 'kafka'],
+  cli: ['local-kafka', 'sim', 'kafka'],
+};
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

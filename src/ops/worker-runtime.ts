@@ -6,6 +6,7 @@
 import type pino from 'pino';
 import { Registry } from 'prom-client';
 import { explainKafkaFailure } from '../kafka/explain-failure.js';
+import { probeTls } from '../kafka/tls-probe.js';
 import { StreamEvents } from '../stream/events.js';
 import { StreamWorker } from '../stream/stream-worker.js';
 import type { WorkerConfig } from './config.js';
@@ -66,9 +67,12 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
   logger.info({ port: http.port }, 'http endpoint listening');
   // A refusal by Kafka (wrong password, untrusted certificate, missing ACL) becomes one line
   // naming the cause and the phase (topics, tables, pings) that met it.
-  const started = stream.start().catch((err: unknown) => {
-    throw explained(err, config, String(stream.readiness().detail.phase));
-  });
+  // An untrusted broker certificate is final: probe it first rather than let kafkajs retry it.
+  const started = probeTls(config.kafka)
+    .then(() => stream.start())
+    .catch((err: unknown) => {
+      throw explained(err, config, String(stream.readiness().detail.phase));
+    });
   // Start-up failures surface through `started`; keep them from becoming unhandled rejections.
   started.catch(() => undefined);
 

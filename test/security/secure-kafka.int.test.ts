@@ -27,6 +27,7 @@ import {
 import { findFreePort } from '../../src/local-kafka/ports.js';
 import { createLogger, KafkaAccessError, loadConfig } from '../../src/ops/index.js';
 import { startWorker } from '../../src/ops/worker-runtime.js';
+import { withRetry } from '../../src/stream/retry.js';
 import { ensureTopics } from '../../src/stream/topic-setup.js';
 import { consumeAll, produce, testKafka } from '../setup/kafka-test-utils.js';
 import { markOwner } from '../setup/orphan-brokers.js';
@@ -93,7 +94,8 @@ async function withAdmin(fn: (a: ReturnType<ReturnType<typeof testKafka>['admin'
 /** As the admin: every worker topic (the worker's own creation code) and the worker's ACLs. */
 async function prepareWorker(names: TestTopics, keep: (row: AclRow) => boolean = () => true) {
   const cfg = workerConfig(admin(), names, { CREATE_TOPICS: 'true' });
-  await ensureTopics(createKafka(cfg.kafka, 'secure-test-admin'), cfg, quiet);
+  // As the worker does: a just-created topic can briefly be "not hosted here" (retriable).
+  await withRetry(() => ensureTopics(createKafka(cfg.kafka, 'secure-test-admin'), cfg, quiet));
   await withAdmin((a) => createAcls(a, workerRows(names).filter(keep)));
 }
 

@@ -39,6 +39,9 @@ if [ ! -f "$S/broker.p12" ]; then
   for u in $USERS; do head -c 18 /dev/urandom | base64 | tr '+/' '-_' > "$S/$u.password"; done
   chmod 0644 "$S/ca.pem"
 fi
+# Run as root (a fresh named volume is root-owned): hand the files to uid 1000, the worker image's
+# `node` user, so the clients that mount the volume can read their password file.
+if [ "$(id -u)" = 0 ]; then chown -R 1000:1000 "$S"; fi
 STOREPW=$(cat "$S/store.password")
 JAAS="org.apache.kafka.common.security.scram.ScramLoginModule required username=\"fenceline-broker\" password=\"$(pw fenceline-broker)\";"
 

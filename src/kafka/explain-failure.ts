@@ -95,6 +95,15 @@ export function explainKafkaFailure(
         line: `Kafka denied ${who(connection)} access to ${ACL_TYPES[type]} (${type}): an ACL is missing; \`fenceline kafka acls\` prints the ACLs each client needs`,
       };
     }
+    // kafkajs drops FindCoordinator's GROUP/TRANSACTIONAL_ID_AUTHORIZATION_FAILED and reports
+    // only "Failed to find group coordinator". With an identity on a cluster that has a working
+    // coordinator, a missing ACL is by far the likeliest cause: say so, and say it is inferred.
+    if (name === 'KafkaJSGroupCoordinatorNotFound' && connection.sasl) {
+      return {
+        kind: 'authorization',
+        line: `Kafka gave ${who(connection)} no coordinator for a consumer group or transactional id: most likely a missing ACL (READ on the group, WRITE on the transactional id; kafkajs hides the exact refusal); \`fenceline kafka acls\` prints the ACLs each client needs`,
+      };
+    }
     if (/^Not authorized to access (topics|group)/.test(message)) {
       return {
         kind: 'authorization',

@@ -5,6 +5,7 @@
  */
 import type pino from 'pino';
 import { Registry } from 'prom-client';
+import { describeConnection } from '../kafka/connection.js';
 import { explainKafkaFailure } from '../kafka/explain-failure.js';
 import { probeTls } from '../kafka/tls-probe.js';
 import { StreamEvents } from '../stream/events.js';
@@ -65,13 +66,16 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
     readiness: () => stream.readiness(),
   });
   logger.info({ port: http.port }, 'http endpoint listening');
+  // Protocol and identity only (e.g. "SASL_SSL to kafka:9092 as fenceline-worker (scram-sha-512)").
+  logger.info({ kafka: describeConnection(config.kafka) }, 'kafka connection');
   // A refusal by Kafka (wrong password, untrusted certificate, missing ACL) becomes one line
   // naming the cause and the phase (topics, tables, pings) that met it.
   // An untrusted broker certificate is final: probe it first rather than let kafkajs retry it.
   const started = probeTls(config.kafka)
     .then(() => stream.start())
     .catch((err: unknown) => {
-      throw explained(err, config, String(stream.readiness().detail.phase));
+      const phase = String(stream.readiness().detail.phase);
+      throw explained(err, config, phase === 'created' ? 'connecting' : phase);
     });
   // Start-up failures surface through `started`; keep them from becoming unhandled rejections.
   started.catch(() => undefined);

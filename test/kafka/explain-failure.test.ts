@@ -66,3 +66,11 @@ describe('explainKafkaFailure', () => {
     expect(describeConnection({ brokers: ['a:1'] })).toBe('PLAINTEXT to a:1');
   });
 });
+
+describe('explainKafkaFailure: a coordinator kafkajs could not find', () => {
+  it('is reported as a likely missing ACL when the client has an identity', () => {
+    const err = kafkaError('KafkaJSGroupCoordinatorNotFound', 'Failed to find group coordinator');
+    expect(explainKafkaFailure(err, conn)?.line).toMatch(/no coordinator .* most likely a missing ACL/);
+    expect(explainKafkaFailure(err, { brokers: ['a:1'] })).toBeUndefined();
+  });
+});

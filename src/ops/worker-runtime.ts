@@ -49,12 +49,15 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
   const logger = deps.logger ?? createLogger({ level: config.logLevel, name: 'fenceline-worker' });
   const events = new StreamEvents();
   const metrics = createMetrics(events, new Registry());
+  // Set once the worker cannot continue: readiness then stays false and says why (one line).
+  let fatal: Error | undefined;
   const stream = new StreamWorker(config, {
     logger: logger.child({ instance: config.instanceId }),
     events,
     onFatal: (cause) => {
       const failure = explainKafkaFailure(cause, config.kafka);
       const err = failure ? new KafkaAccessError(failure.line, { cause }) : cause;
+      fatal ??= err;
       logger.fatal({ err }, 'worker cannot continue');
       deps.onFatal?.(err);
     },
@@ -63,7 +66,10 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
     host: config.http.host,
     port: config.http.port,
     registry: metrics.registry,
-    readiness: () => stream.readiness(),
+    readiness: () => {
+      const r = stream.readiness();
+      return fatal ? { ready: false, detail: { ...r.detail, failed: fatal.message } } : r;
+    },
   });
   logger.info({ port: http.port }, 'http endpoint listening');
   // Protocol and identity only (e.g. "SASL_SSL to kafka:9092 as fenceline-worker (scram-sha-512)").
@@ -75,7 +81,9 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
     .then(() => stream.start())
     .catch((err: unknown) => {
       const phase = String(stream.readiness().detail.phase);
-      throw explained(err, config, phase === 'created' ? 'connecting' : phase);
+      const failure = explained(err, config, phase === 'created' ? 'connecting' : phase);
+      fatal ??= failure;
+      throw failure;
     });
   // Start-up failures surface through `started`; keep them from becoming unhandled rejections.
   started.catch(() => undefined);

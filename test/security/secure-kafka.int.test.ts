@@ -137,7 +137,10 @@ async function failedStart(env: Record<string, string>): Promise<{ error: Error;
       () => fatalError,
       (e: Error) => e,
     );
-    expect(worker.stream.readiness().ready).toBe(false);
+    // Not ready, and /readyz says why in the same one line.
+    const readyz = await fetch(`http://127.0.0.1:${worker.httpPort}/readyz`);
+    expect(readyz.status).toBe(503);
+    expect(await readyz.text()).toContain(JSON.stringify(error.message).slice(1, -1));
     return { error, lines };
   } finally {
     await worker.stop();

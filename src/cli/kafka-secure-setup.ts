@@ -10,6 +10,7 @@ import { createAcls } from '../kafka/acls.js';
 import { createKafka } from '../kafka/connection.js';
 import type { SecureConnectionInfo } from '../local-kafka/index.js';
 import { createLogger, loadConfig } from '../ops/index.js';
+import { withRetry } from '../stream/retry.js';
 import { ensureTopics } from '../stream/topic-setup.js';
 import { aclRows, aclTopics } from './kafka-acls.js';
 
@@ -25,7 +26,18 @@ export async function provisionSecureBroker(
     name: 'kafka-secure-setup',
     destination: pino.destination(2),
   });
-  await ensureTopics(kafka, { ...config, kafka: { ...config.kafka, ...security.admin } }, logger);
+  const topicConfig = { ...config, kafka: { ...config.kafka, ...security.admin } };
+  // Right after creation a topic can be "not hosted here" or missing from the list for a moment;
+  // creating again is harmless (existing topics are left alone), as the worker's start-up does.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withRetry(() => ensureTopics(kafka, topicConfig, logger));
+      break;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+    }
+  }
   const rows = aclRows({ roles: CLIENT_ROLES, topics: aclTopics(config), exactlyOnce: true });
   const admin = kafka.admin();
   await admin.connect();

@@ -17,9 +17,10 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { type Kafka, Partitioners } from 'kafkajs';
 import { hashPassword, writeUsers } from '../src/console/users-file.js';
 import type { Alert, AlertAction } from '../src/contract/index.js';
+import { createKafka, plainConnection } from '../src/kafka/connection.js';
 import { startLocalKafka, stopLocalKafka } from '../src/local-kafka/index.js';
 import { findFreePort } from '../src/local-kafka/ports.js';
 import { round, summarise } from '../src/ops/stats.js';
@@ -147,11 +148,7 @@ async function main() {
       await rm(stateDir, { recursive: true, force: true });
     };
   }
-  const kafka = new Kafka({
-    clientId: 'console-bench',
-    brokers: brokers.split(','),
-    logLevel: logLevel.ERROR,
-  });
+  const kafka = createKafka(plainConnection(brokers), 'console-bench', { logLevel: 'error' });
   const stamp = `cbench-${Date.now().toString(36)}`;
   const topics = {
     TOPIC_ALERTS: `${stamp}.alerts`,

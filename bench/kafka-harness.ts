@@ -4,10 +4,11 @@
  * that reports when it has processed N pings, and a bare consumer for the no-processing baseline.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Admin, Kafka, logLevel } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import pino from 'pino';
 import { decodePing, type TopicNames } from '../src/contract/index.js';
-import { createLogger, loadConfig, type WorkerConfig } from '../src/ops/index.js';
+import { createKafka } from '../src/kafka/connection.js';
+import { createLogger, loadConfig, loadKafkaConnection, type WorkerConfig } from '../src/ops/index.js';
 import { startWorker } from '../src/ops/worker-runtime.js';
 import { KafkaSink } from '../src/sim/kafka-sink.js';
 import { type RunOptions, type RunSummary, runSimulation } from '../src/sim/run-simulation.js';
@@ -22,15 +23,21 @@ export const benchTopics: (prefix: string) => BenchTopics = topicsWithPrefix;
 export const PINGS_PARTITIONS = 12;
 const LOG_APPEND = [{ name: 'message.timestamp.type', value: 'LogAppendTime' }];
 
+/**
+ * Security for every bench client: the KAFKA_SSL / KAFKA_SASL_* variables of the shell that runs
+ * the bench (unset = plaintext), so the same bench measures a plain and a SASL_SSL broker.
+ */
+export function benchSecurityEnv(): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(process.env)) if (/^KAFKA_(SSL|SASL)/.test(k)) out[k] = v;
+  return out;
+}
+
 export function kafkaClient(brokers: string[], clientId = 'fenceline-bench'): Kafka {
   // Retriable protocol errors (leader moves right after topic creation) are logged by kafkajs at
-  // ERROR though they are retried; failures still surface as exceptions.
-  return new Kafka({
-    clientId,
-    brokers,
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 10, initialRetryTime: 300 },
-  });
+  // ERROR though they are retried; failures still surface as exceptions. No logger: dropped.
+  const connection = loadKafkaConnection({ ...benchSecurityEnv(), KAFKA_BROKERS: brokers.join(',') });
+  return createKafka(connection, clientId, { retry: { retries: 10, initialRetryTime: 300 } });
 }
 
 /**
@@ -73,7 +80,7 @@ export async function publishFleet(
   run: RunOptions = {},
 ): Promise<RunSummary> {
   const sink = await KafkaSink.connect({
-    brokers,
+    kafka: kafkaClient(brokers, 'fenceline-bench-sim'),
     topics,
     pingsPartitions: PINGS_PARTITIONS,
     batchSize: 4_000,
@@ -92,6 +99,7 @@ export function benchWorkerConfig(
   exactlyOnce: boolean,
 ): WorkerConfig {
   return loadConfig({
+    ...benchSecurityEnv(),
     KAFKA_BROKERS: brokers.join(','),
     KAFKA_CLIENT_ID: 'fenceline-bench-worker',
     FENCELINE_GROUP_ID: group,

@@ -10,11 +10,18 @@
  * run's state; they are deleted at the end unless --keep-topics.
  */
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { type Alert, AlertSchema } from '../contract/index.js';
+import { createKafka } from '../kafka/connection.js';
 import { acquireBrokers } from '../local-kafka/index.js';
-import { createLogger, loadConfig, type RunningWorker, startWorker, summarise } from '../ops/index.js';
+import {
+  createLogger,
+  loadConfig,
+  loadKafkaConnection,
+  type RunningWorker,
+  startWorker,
+  summarise,
+} from '../ops/index.js';
 import { KafkaSink } from '../sim/kafka-sink.js';
 import { localDateOf, localToUtc } from '../sim/local-time.js';
 import { runSimulation } from '../sim/run-simulation.js';
@@ -88,10 +95,10 @@ export const demoCommand: Subcommand = {
     const broker = await acquireBrokers(v.brokers, v['keep-broker'] === true, log);
     const stamp = `demo-${Date.now().toString(36)}`;
     const topics = topicsWithPrefix(stamp);
-    const kafka = new Kafka({
-      clientId: 'fenceline-demo',
-      brokers: broker.brokers,
-      logLevel: logLevel.NOTHING,
+    // TLS and SASL, if any, come from the same environment variables as the worker's.
+    const connection = loadKafkaConnection({ ...process.env, KAFKA_BROKERS: broker.brokers.join(',') });
+    const kafka = createKafka(connection, 'fenceline-demo', {
+      retry: { initialRetryTime: 300, retries: 10 },
     });
     const admin = kafka.admin();
     const alertsConsumer = kafka.consumer({ groupId: `${stamp}-console`, maxWaitTimeInMs: 50 });
@@ -109,7 +116,7 @@ export const demoCommand: Subcommand = {
     let published = 0;
     try {
       await admin.connect();
-      const sink = await KafkaSink.connect({ brokers: broker.brokers, topics, batchSize: 500 });
+      const sink = await KafkaSink.connect({ kafka, topics, batchSize: 500 });
       await alertsConsumer.connect();
       // The alerts topic must exist before the console subscribes; the worker creates the rest.
       await admin.createTopics({

@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TOPICS, type TopicNames } from '../contract/index.js';
 import { DEFAULT_PROFILE_CONFIG } from '../engine/index.js';
+import { createKafka, type KafkaConnectionConfig } from '../kafka/connection.js';
+import { ConfigError, loadKafkaConnection } from '../ops/index.js';
 import { buildFleet } from '../sim/fleet.js';
 import { KafkaSink } from '../sim/kafka-sink.js';
 import { runSimulation } from '../sim/run-simulation.js';
@@ -119,13 +121,23 @@ export const simulateCommand: Subcommand = {
       enrolments: str('topic-enrolments') ?? process.env.TOPIC_ENROLMENTS ?? DEFAULT_TOPICS.enrolments,
     };
     const out = str('out');
-    const brokers = (str('brokers') ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092')
-      .split(',')
-      .map((b) => b.trim());
+    // --brokers overrides KAFKA_BROKERS; TLS and SASL come from the same variables as the worker's.
+    let connection: KafkaConnectionConfig;
+    try {
+      const brokersFlag = str('brokers');
+      connection = loadKafkaConnection(
+        brokersFlag !== undefined ? { ...process.env, KAFKA_BROKERS: brokersFlag } : process.env,
+      );
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      process.stderr.write(`fenceline simulate: invalid configuration: ${err.message}\n`);
+      return 2;
+    }
+    const brokers = connection.brokers;
     const sink: SimSink = out
       ? new FileSink(out, topics)
       : await KafkaSink.connect({
-          brokers,
+          kafka: createKafka(connection, 'fenceline-sim', { retry: { initialRetryTime: 300, retries: 10 } }),
           topics,
           pingsPartitions: parseNumber('partitions', str('partitions'), 12),
         });

@@ -16,6 +16,7 @@ import {
   ENGINE_VARS,
   ENV_VARS,
   type EnvVarDoc,
+  KAFKA_SECURITY_VARS,
   loadConfig,
   startWorker,
   type WorkerConfig,
@@ -41,6 +42,9 @@ const USAGE = [
   ...Object.entries(ENV_VARS).map(
     ([name, doc]) => `  ${name.padEnd(28)} ${doc.meaning} (default ${defaultText(name, doc)})`,
   ),
+  '',
+  'Kafka security (unset: plaintext, no identity; the same variables for every Fenceline client):',
+  ...Object.entries(KAFKA_SECURITY_VARS).map(([name, meaning]) => `  ${name.padEnd(28)} ${meaning}`),
 ].join('\n');
 
 /** How long a graceful stop may take before the process exits anyway. */

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_CENTRE_TOPICS, DEFAULT_TOPICS } from '../contract/index.js';
+import type { KafkaSasl, KafkaTls } from '../kafka/connection.js';
 import { ConfigError } from '../ops/config.js';
 import {
   booleanVar,
@@ -19,9 +20,10 @@ import {
   tokenVar,
   topicVar,
 } from '../ops/env-parsers.js';
+import { kafkaSecurity } from '../ops/kafka-env.js';
 
 export interface ConsoleConfig {
-  kafka: { brokers: string[]; clientId: string };
+  kafka: { brokers: string[]; clientId: string; tls?: KafkaTls; sasl?: KafkaSasl };
   topics: {
     alerts: string;
     alertActions: string;
@@ -175,7 +177,11 @@ export function loadConsoleConfig(env: Record<string, string | undefined>): Cons
     .map((s) => s.trim())
     .filter((s) => s !== '');
   return {
-    kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID },
+    kafka: {
+      ...kafkaSecurity(env),
+      brokers: e.KAFKA_BROKERS,
+      clientId: e.KAFKA_CLIENT_ID,
+    },
     topics: {
       alerts: e.TOPIC_ALERTS,
       alertActions: e.TOPIC_ALERT_ACTIONS,

@@ -10,24 +10,76 @@ export interface BrokerConfigInput {
   controllerPort: number;
   /** log.dirs: partition data and the KRaft metadata log. */
   dataDir: string;
+  /** Present: a SASL_SSL client listener, a mutual-TLS controller listener and ACLs enforced. */
+  security?: BrokerSecurityInput;
+}
+
+export interface BrokerSecurityInput {
+  /** PEM: the broker's key, certificate and the CA (ssl.keystore.type=PEM). */
+  keystoreFile: string;
+  /** PEM: the CA every TLS peer must be signed by. */
+  caFile: string;
+  /** The broker's own SCRAM login for inter-broker traffic (transaction markers go to itself). */
+  brokerUser: string;
+  brokerPassword: string;
+  /** Principals the authorizer lets do anything: the broker (both identities) and the admin. */
+  superUsers: readonly string[];
+}
+
+/** A JAAS value inside a properties file: quotes and backslashes escaped. */
+function jaasQuote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function listenerSettings(input: BrokerConfigInput): Array<[key: string, value: string | number]> {
+  const { port, controllerPort, security } = input;
+  if (!security) {
+    return [
+      ['listeners', `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`],
+      ['advertised.listeners', `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`],
+      ['controller.listener.names', 'CONTROLLER'],
+      ['inter.broker.listener.name', 'PLAINTEXT'],
+      ['listener.security.protocol.map', 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT'],
+    ];
+  }
+  const jaas = `org.apache.kafka.common.security.scram.ScramLoginModule required username=${jaasQuote(security.brokerUser)} password=${jaasQuote(security.brokerPassword)};`;
+  return [
+    ['listeners', `SASL_SSL://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`],
+    ['advertised.listeners', `SASL_SSL://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`],
+    ['controller.listener.names', 'CONTROLLER'],
+    ['inter.broker.listener.name', 'SASL_SSL'],
+    // The controller listener is TLS with client certificates: no anonymous principal anywhere.
+    ['listener.security.protocol.map', 'CONTROLLER:SSL,SASL_SSL:SASL_SSL'],
+    ['ssl.keystore.type', 'PEM'],
+    ['ssl.keystore.location', security.keystoreFile],
+    ['ssl.truststore.type', 'PEM'],
+    ['ssl.truststore.location', security.caFile],
+    ['listener.name.controller.ssl.client.auth', 'required'],
+    ['listener.name.sasl_ssl.ssl.client.auth', 'none'],
+    // SCRAM only: its credentials live in the metadata log (created at format), and PLAIN would
+    // need passwords in this file.
+    ['sasl.enabled.mechanisms', 'SCRAM-SHA-256,SCRAM-SHA-512'],
+    ['sasl.mechanism.inter.broker.protocol', 'SCRAM-SHA-512'],
+    ['listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config', jaas],
+    ['listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config', jaas],
+    ['authorizer.class.name', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer'],
+    ['super.users', security.superUsers.join(';')],
+    ['allow.everyone.if.no.acl.found', 'false'],
+  ];
 }
 
 /** Largest record batch accepted: the integration tests push a 2 MB malformed ping to the DLQ. */
 export const MESSAGE_MAX_BYTES = 4 * 1024 * 1024;
 
 export function brokerSettings(input: BrokerConfigInput): Array<[key: string, value: string | number]> {
-  const { port, controllerPort, dataDir } = input;
+  const { controllerPort, dataDir } = input;
   return [
     // Identity and quorum: one node plays both roles. Static voters (not --standalone) because
     // the voter set never changes here and 4.1 rejects --standalone together with voters.
     ['process.roles', 'broker,controller'],
     ['node.id', 1],
     ['controller.quorum.voters', `1@127.0.0.1:${controllerPort}`],
-    ['listeners', `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`],
-    ['advertised.listeners', `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`],
-    ['controller.listener.names', 'CONTROLLER'],
-    ['inter.broker.listener.name', 'PLAINTEXT'],
-    ['listener.security.protocol.map', 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT'],
+    ...listenerSettings(input),
     ['log.dirs', dataDir],
 
     // One broker: every replication factor and min ISR must be 1 or the internal topics (and

@@ -14,6 +14,8 @@ export interface BrokerState {
   kafkaVersion: string;
   serverProperties: string;
   serverLog: string;
+  /** A secured (SASL_SSL + ACLs) broker: readiness must log in as the admin user. */
+  secure?: boolean;
 }
 
 export async function readBrokerState(stateFile: string): Promise<BrokerState | undefined> {

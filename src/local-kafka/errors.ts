@@ -11,7 +11,9 @@ export type LocalKafkaErrorCode =
   | 'FL_KAFKA_EXITED'
   | 'FL_KAFKA_NOT_READY'
   | 'FL_KAFKA_LOCKED'
-  | 'FL_KAFKA_STOP_FAILED';
+  | 'FL_KAFKA_STOP_FAILED'
+  | 'FL_KAFKA_TLS_FAILED'
+  | 'FL_KAFKA_MODE_MISMATCH';
 
 export class LocalKafkaError extends Error {
   override readonly name = 'LocalKafkaError';

@@ -6,6 +6,7 @@ export {
   type LocalKafkaOptions,
   localKafkaStatus,
   resolvePort,
+  type SecureConnectionInfo,
   type StartResult,
   type StatusResult,
   type StopResult,
@@ -13,3 +14,4 @@ export {
   stopLocalKafka,
 } from './local-kafka.js';
 export { DEFAULT_PORT, KAFKA_ARTIFACT, KAFKA_VERSION, kafkaHome, stateDirFor } from './paths.js';
+export { ADMIN_USER, CLIENT_USERS, SCRAM_MECHANISM } from './secure-material.js';

@@ -4,6 +4,8 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { KafkaSasl, KafkaTls } from '../kafka/connection.js';
+import { Secret } from '../kafka/secret.js';
 import { renderLog4j2Properties, renderServerProperties } from './broker-config.js';
 import { spawnBroker, stopBrokerProcess } from './broker-process.js';
 import {
@@ -20,6 +22,15 @@ import { DEFAULT_PORT, KAFKA_VERSION, kafkaHome, stateDirFor, stateLayout } from
 import { chooseControllerPort, isPortFree } from './ports.js';
 import { requireJava, requireMaven } from './prerequisites.js';
 import { waitForBrokerReady } from './readiness.js';
+import {
+  ADMIN_USER,
+  BROKER_CERT_PRINCIPAL,
+  BROKER_USER,
+  CLIENT_USERS,
+  ensureSecureMaterial,
+  readPassword,
+  type SecureMaterial,
+} from './secure-material.js';
 import { acquireStartLock } from './start-lock.js';
 import { ensureFormatted } from './storage-format.js';
 
@@ -39,6 +50,24 @@ export interface LocalKafkaOptions {
   /** Progress lines (downloads, formatting); the CLI prints them, tests may ignore them. */
   log?: (line: string) => void;
   env?: Env;
+  /**
+   * A secured broker: SASL_SSL (SCRAM) client listener, throw-away CA, one SCRAM user per client
+   * and the KRaft StandardAuthorizer. Its default state dir is `<plain default>-secure`.
+   */
+  secure?: boolean;
+}
+
+/** What a client of a secured local broker needs; passwords stay in their 0600 files. */
+export interface SecureConnectionInfo {
+  /** KAFKA_SSL_CA_FILE */
+  caFile: string;
+  /** KAFKA_SASL_MECHANISM */
+  mechanism: 'scram-sha-512';
+  adminUser: string;
+  /** user -> KAFKA_SASL_PASSWORD_FILE, for the admin and every client user. */
+  passwordFiles: Record<string, string>;
+  /** The admin's TLS + SASL settings, ready for createKafka (topics, ACLs). */
+  admin: { tls: KafkaTls; sasl: KafkaSasl };
 }
 
 export interface StartResult {
@@ -53,6 +82,8 @@ export interface StartResult {
   stateDir: string;
   logFile: string;
   elapsedMs: number;
+  /** Set for a secured broker. */
+  security?: SecureConnectionInfo;
 }
 
 export interface StopResult {
@@ -88,11 +119,29 @@ export function resolvePort(option: number | undefined, env: Env = process.env):
 function resolve(options: LocalKafkaOptions) {
   const env = options.env ?? process.env;
   const port = resolvePort(options.port, env);
-  const stateDir = options.stateDir ?? stateDirFor(port, env);
+  const stateDir = options.stateDir ?? `${stateDirFor(port, env)}${options.secure ? '-secure' : ''}`;
   return { env, port, stateDir, layout: stateLayout(stateDir), home: options.kafkaHome ?? kafkaHome(env) };
 }
 
 const brokersOf = (port: number) => `127.0.0.1:${port}`;
+
+async function connectionInfo(material: SecureMaterial): Promise<SecureConnectionInfo> {
+  const { [BROKER_USER]: _broker, ...passwordFiles } = material.passwordFiles;
+  return {
+    caFile: material.caFile,
+    mechanism: 'scram-sha-512',
+    adminUser: ADMIN_USER,
+    passwordFiles,
+    admin: {
+      tls: { ca: await readFile(material.caFile, 'utf8') },
+      sasl: {
+        mechanism: 'scram-sha-512',
+        username: ADMIN_USER,
+        password: new Secret(await readPassword(material.passwordFiles[ADMIN_USER]!)),
+      },
+    },
+  };
+}
 
 export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<StartResult> {
   const t0 = Date.now();
@@ -107,11 +156,14 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   try {
     const previous = await readBrokerState(layout.stateFile);
     if (previous && isOurBroker(previous)) {
+      const security =
+        previous.secure === true ? await connectionInfo(await ensureSecureMaterial(stateDir)) : undefined;
       // Running already; still make sure it answers (an interrupted start may have left it booting).
       await waitForBrokerReady({
         brokers: [brokersOf(previous.port)],
         timeoutMs: readyTimeoutMs,
         isAlive: () => pidAlive(previous.pid),
+        ...(security ? { security: security.admin } : {}),
       });
       return {
         brokers: brokersOf(previous.port),
@@ -123,6 +175,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
         stateDir,
         logFile: previous.serverLog,
         elapsedMs: Date.now() - t0,
+        ...(security ? { security } : {}),
       };
     }
     if (previous) {
@@ -144,12 +197,40 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
       port,
       await previousControllerPort(layout.serverProperties),
     );
+    const material = options.secure ? await ensureSecureMaterial(stateDir) : undefined;
+    const brokerPassword = material ? await readPassword(material.passwordFiles[BROKER_USER]!) : '';
     await writeFile(
       layout.serverProperties,
-      renderServerProperties({ port, controllerPort, dataDir: layout.dataDir }),
+      renderServerProperties({
+        port,
+        controllerPort,
+        dataDir: layout.dataDir,
+        ...(material
+          ? {
+              security: {
+                keystoreFile: material.keystoreFile,
+                caFile: material.caFile,
+                brokerUser: BROKER_USER,
+                brokerPassword,
+                superUsers: [`User:${BROKER_USER}`, BROKER_CERT_PRINCIPAL, `User:${ADMIN_USER}`],
+              },
+            }
+          : {}),
+      }),
+      // Secured: the file holds the broker's own SCRAM password.
+      { mode: 0o600 },
     );
     await writeFile(layout.log4jProperties, renderLog4j2Properties(layout.logsDir));
-    await ensureFormatted({ java, classpath, layout });
+    const scramUsers = material
+      ? await Promise.all(
+          [BROKER_USER, ADMIN_USER, ...CLIENT_USERS].map(async (name) => ({
+            name,
+            password: await readPassword(material.passwordFiles[name]!),
+          })),
+        )
+      : undefined;
+    await ensureFormatted({ java, classpath, layout, ...(scramUsers ? { scramUsers } : {}) });
+    const security = material ? await connectionInfo(material) : undefined;
 
     const pid = await spawnBroker({ java, classpath, layout });
     const state: BrokerState = {
@@ -160,6 +241,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
       kafkaVersion: KAFKA_VERSION,
       serverProperties: layout.serverProperties,
       serverLog: layout.serverLog,
+      ...(security ? { secure: true } : {}),
     };
     await writeBrokerState(layout.stateFile, state);
     try {
@@ -167,6 +249,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
         brokers: [brokersOf(port)],
         timeoutMs: readyTimeoutMs,
         isAlive: () => pidAlive(pid),
+        ...(security ? { security: security.admin } : {}),
       });
     } catch (err) {
       // Leave nothing half-started behind; the log tail usually says why (port clash, bad config).
@@ -189,6 +272,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
       stateDir,
       logFile: layout.serverLog,
       elapsedMs: Date.now() - t0,
+      ...(security ? { security } : {}),
     };
   } finally {
     await lock.release();

@@ -5,7 +5,7 @@
  * because kafkajs's own retry backoff would overshoot the moment the broker comes up.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafka, type KafkaSasl, type KafkaTls } from '../kafka/connection.js';
 import { LocalKafkaError } from './errors.js';
 
 export interface ReadinessOptions {
@@ -14,17 +14,20 @@ export interface ReadinessOptions {
   /** Checked between attempts: a broker that died is reported at once, not after the timeout. */
   isAlive?: () => boolean;
   pollMs?: number;
+  /** For a secured broker: how to connect (the admin user's SCRAM login and the local CA). */
+  security?: { tls?: KafkaTls; sasl?: KafkaSasl };
 }
 
 /** One attempt; resolves to the number of brokers in the cluster, or throws. */
-export async function describeClusterOnce(brokers: string[], timeoutMs = 3000): Promise<number> {
-  const kafka = new Kafka({
-    clientId: 'fenceline-readiness',
-    brokers,
+export async function describeClusterOnce(
+  brokers: string[],
+  timeoutMs = 3000,
+  security: ReadinessOptions['security'] = {},
+): Promise<number> {
+  const kafka = createKafka({ brokers, ...security }, 'fenceline-readiness', {
     connectionTimeout: Math.min(timeoutMs, 3000),
     requestTimeout: timeoutMs,
     retry: { retries: 0 },
-    logLevel: logLevel.NOTHING,
   });
   const admin = kafka.admin();
   try {
@@ -37,7 +40,7 @@ export async function describeClusterOnce(brokers: string[], timeoutMs = 3000): 
 }
 
 export async function waitForBrokerReady(options: ReadinessOptions): Promise<void> {
-  const { brokers, timeoutMs, isAlive, pollMs = 250 } = options;
+  const { brokers, timeoutMs, isAlive, pollMs = 250, security } = options;
   const deadline = Date.now() + timeoutMs;
   let lastError = 'no attempt made';
   for (;;) {
@@ -45,7 +48,11 @@ export async function waitForBrokerReady(options: ReadinessOptions): Promise<voi
       throw new LocalKafkaError('FL_KAFKA_EXITED', `the broker process exited before it became ready`);
     }
     try {
-      const count = await describeClusterOnce(brokers, Math.max(1000, Math.min(5000, deadline - Date.now())));
+      const count = await describeClusterOnce(
+        brokers,
+        Math.max(1000, Math.min(5000, deadline - Date.now())),
+        security,
+      );
       if (count > 0) return;
       lastError = 'metadata named no brokers yet';
     } catch (err) {

@@ -32,14 +32,39 @@ export interface FormatOptions {
   java: string;
   classpath: string;
   layout: StateLayout;
+  /** Secured broker: SCRAM users written into the bootstrap metadata (SHA-256 and SHA-512 each). */
+  scramUsers?: ReadonlyArray<{ name: string; password: string }>;
 }
 
 /** Returns the cluster id; runs StorageTool only if this state dir was never formatted. */
-export async function ensureFormatted({ java, classpath, layout }: FormatOptions): Promise<string> {
+export async function ensureFormatted({
+  java,
+  classpath,
+  layout,
+  scramUsers,
+}: FormatOptions): Promise<string> {
   const formattedMarker = join(layout.dataDir, '.fenceline-formatted');
   const clusterId = (await readTrimmed(layout.clusterIdFile)) ?? newClusterId();
   await writeFile(layout.clusterIdFile, `${clusterId}\n`);
-  if ((await readTrimmed(formattedMarker)) === clusterId) return clusterId;
+  // The marker records the mode too: SCRAM users exist only if the storage was formatted secured.
+  const mode = scramUsers ? 'secure' : 'plain';
+  const marker = await readTrimmed(formattedMarker);
+  if (marker !== undefined && marker.split(' ')[0] === clusterId) {
+    const formattedMode = marker.split(' ')[1] ?? 'plain';
+    if (formattedMode === mode) return clusterId;
+    throw new LocalKafkaError(
+      'FL_KAFKA_MODE_MISMATCH',
+      `${layout.dataDir} was formatted for a ${formattedMode} broker; use another --state-dir (or --port) for a ${mode} one`,
+    );
+  }
+  // The passwords are on this short-lived command line (visible to local `ps` for ~2 s); the
+  // alternative, pre-salted SCRAM credentials, buys little on a throw-away local broker.
+  const scramArgs = (scramUsers ?? []).flatMap(({ name, password }) =>
+    ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((m) => [
+      '--add-scram',
+      `${m}=[name=${name},password=${password}]`,
+    ]),
+  );
 
   // kafka.tools (Scala), not org.apache.kafka.tools: the latter has no StorageTool class.
   const args = [
@@ -54,12 +79,16 @@ export async function ensureFormatted({ java, classpath, layout }: FormatOptions
     '-c',
     layout.serverProperties,
     '--ignore-formatted',
+    ...scramArgs,
   ];
   const { code, output } = await run(java, args);
   if (code !== 0) {
-    throw new LocalKafkaError('FL_KAFKA_FORMAT_FAILED', `StorageTool format exited with ${code}:\n${output}`);
+    // StorageTool may echo its arguments: never the passwords.
+    let shown = output;
+    for (const u of scramUsers ?? []) shown = shown.split(u.password).join('[redacted]');
+    throw new LocalKafkaError('FL_KAFKA_FORMAT_FAILED', `StorageTool format exited with ${code}:\n${shown}`);
   }
-  await writeFile(formattedMarker, `${clusterId}\n`);
+  await writeFile(formattedMarker, `${clusterId}${scramUsers ? ' secure' : ''}\n`);
   return clusterId;
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_CENTRE_TOPICS, DEFAULT_TOPICS } from '../contract/index.js';
+import type { KafkaSasl, KafkaTls } from '../kafka/connection.js';
 import { ConfigError } from '../ops/config.js';
 import {
   booleanVar,
@@ -16,9 +17,10 @@ import {
   tokenVar,
   topicVar,
 } from '../ops/env-parsers.js';
+import { kafkaSecurity } from '../ops/kafka-env.js';
 
 export interface NotifyConfig {
-  kafka: { brokers: string[]; clientId: string };
+  kafka: { brokers: string[]; clientId: string; tls?: KafkaTls; sasl?: KafkaSasl };
   topics: { alerts: string; alertActions: string; notifications: string };
   routesFile: string;
   createTopics: boolean;
@@ -93,7 +95,11 @@ export function loadNotifyConfig(env: Record<string, string | undefined>): Notif
     );
   }
   return {
-    kafka: { brokers: e.KAFKA_BROKERS, clientId: e.NOTIFY_CLIENT_ID },
+    kafka: {
+      ...kafkaSecurity(env),
+      brokers: e.KAFKA_BROKERS,
+      clientId: e.NOTIFY_CLIENT_ID,
+    },
     topics: {
       alerts: e.TOPIC_ALERTS,
       alertActions: e.TOPIC_ALERT_ACTIONS,

@@ -9,6 +9,8 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { CONFIRM_RULES, type ConfirmRule, DEFAULT_TOPICS } from '../contract/index.js';
+import type { KafkaSasl, KafkaTls } from '../kafka/connection.js';
+import { ConfigError } from './config-error.js';
 import {
   booleanVar,
   brokerListVar,
@@ -20,19 +22,10 @@ import {
   tokenVar,
   topicVar,
 } from './env-parsers.js';
+import { loadKafkaConnection } from './kafka-env.js';
 
+export { ConfigError } from './config-error.js';
 export type { LogLevel } from './env-parsers.js';
-
-/** A bad environment variable. `variable` names it; the message says what was expected and got. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * The decision rules' tunables, as far as the environment sets them. Ops does not know the
@@ -68,7 +61,8 @@ export const ENGINE_VARS = {
 type EngineVar = keyof typeof ENGINE_VARS;
 
 export interface WorkerConfig {
-  kafka: { brokers: string[]; clientId: string; groupId: string };
+  /** Also a KafkaConnectionConfig: pass it to createKafka as is. tls/sasl absent = plaintext. */
+  kafka: { brokers: string[]; clientId: string; groupId: string; tls?: KafkaTls; sasl?: KafkaSasl };
   topics: {
     pings: string;
     zones: string;
@@ -378,8 +372,17 @@ export function loadConfig(env: Record<string, string | undefined>): WorkerConfi
     seen.set(e[name], name);
   }
 
+  // TLS and SASL (src/ops/kafka-env.ts): read after the plain variables so a typo there is reported first.
+  const { tls, sasl } = loadKafkaConnection(env);
+
   return {
-    kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, groupId: e.FENCELINE_GROUP_ID },
+    kafka: {
+      brokers: e.KAFKA_BROKERS,
+      clientId: e.KAFKA_CLIENT_ID,
+      groupId: e.FENCELINE_GROUP_ID,
+      ...(tls ? { tls } : {}),
+      ...(sasl ? { sasl } : {}),
+    },
     topics: {
       pings: e.TOPIC_PINGS,
       zones: e.TOPIC_ZONES,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_DEVICE_CONFIG_TOPIC, DEFAULT_TOPICS } from '../contract/index.js';
+import type { KafkaSasl, KafkaTls } from '../kafka/connection.js';
 import { ConfigError } from './config.js';
 import {
   booleanVar,
@@ -17,9 +18,10 @@ import {
   tokenVar,
   topicVar,
 } from './env-parsers.js';
+import { kafkaSecurity } from './kafka-env.js';
 
 export interface ProfilesConfig {
-  kafka: { brokers: string[]; clientId: string };
+  kafka: { brokers: string[]; clientId: string; tls?: KafkaTls; sasl?: KafkaSasl };
   topics: { zones: string; enrolments: string; deviceConfig: string };
   createTopics: boolean;
   deviceConfigPartitions: number;
@@ -120,7 +122,11 @@ export function loadProfilesConfig(env: Record<string, string | undefined>): Pro
     );
   }
   return {
-    kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID },
+    kafka: {
+      ...kafkaSecurity(env),
+      brokers: e.KAFKA_BROKERS,
+      clientId: e.KAFKA_CLIENT_ID,
+    },
     topics: { zones: e.TOPIC_ZONES, enrolments: e.TOPIC_ENROLMENTS, deviceConfig: e.TOPIC_DEVICE_CONFIG },
     createTopics: e.CREATE_TOPICS,
     deviceConfigPartitions: e.DEVICE_CONFIG_PARTITIONS,

@@ -5,6 +5,9 @@
  */
 import type pino from 'pino';
 import { Registry } from 'prom-client';
+import { describeConnection } from '../kafka/connection.js';
+import { explainKafkaFailure } from '../kafka/explain-failure.js';
+import { probeTls } from '../kafka/tls-probe.js';
 import { StreamEvents } from '../stream/events.js';
 import { StreamWorker } from '../stream/stream-worker.js';
 import type { WorkerConfig } from './config.js';
@@ -31,14 +34,30 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/** Refused by Kafka (credentials, certificate, ACL): one line naming the cause; the original is the cause. */
+export class KafkaAccessError extends Error {
+  override readonly name = 'KafkaAccessError';
+}
+
+function explained(err: unknown, config: WorkerConfig, phase: string): Error {
+  const failure = explainKafkaFailure(err, config.kafka);
+  if (!failure) return err instanceof Error ? err : new Error(String(err));
+  return new KafkaAccessError(`${failure.line} (while starting: ${phase})`, { cause: err });
+}
+
 export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): Promise<RunningWorker> {
   const logger = deps.logger ?? createLogger({ level: config.logLevel, name: 'fenceline-worker' });
   const events = new StreamEvents();
   const metrics = createMetrics(events, new Registry());
+  // Set once the worker cannot continue: readiness then stays false and says why (one line).
+  let fatal: Error | undefined;
   const stream = new StreamWorker(config, {
     logger: logger.child({ instance: config.instanceId }),
     events,
-    onFatal: (err) => {
+    onFatal: (cause) => {
+      const failure = explainKafkaFailure(cause, config.kafka);
+      const err = failure ? new KafkaAccessError(failure.line, { cause }) : cause;
+      fatal ??= err;
       logger.fatal({ err }, 'worker cannot continue');
       deps.onFatal?.(err);
     },
@@ -47,10 +66,25 @@ export async function startWorker(config: WorkerConfig, deps: WorkerDeps = {}): 
     host: config.http.host,
     port: config.http.port,
     registry: metrics.registry,
-    readiness: () => stream.readiness(),
+    readiness: () => {
+      const r = stream.readiness();
+      return fatal ? { ready: false, detail: { ...r.detail, failed: fatal.message } } : r;
+    },
   });
   logger.info({ port: http.port }, 'http endpoint listening');
-  const started = stream.start();
+  // Protocol and identity only (e.g. "SASL_SSL to kafka:9092 as fenceline-worker (scram-sha-512)").
+  logger.info({ kafka: describeConnection(config.kafka) }, 'kafka connection');
+  // A refusal by Kafka (wrong password, untrusted certificate, missing ACL) becomes one line
+  // naming the cause and the phase (topics, tables, pings) that met it.
+  // An untrusted broker certificate is final: probe it first rather than let kafkajs retry it.
+  const started = probeTls(config.kafka)
+    .then(() => stream.start())
+    .catch((err: unknown) => {
+      const phase = String(stream.readiness().detail.phase);
+      const failure = explained(err, config, phase === 'created' ? 'connecting' : phase);
+      fatal ??= failure;
+      throw failure;
+    });
   // Start-up failures surface through `started`; keep them from becoming unhandled rejections.
   started.catch(() => undefined);
 

@@ -3,22 +3,19 @@
  * keyed by tagId. Pings are gathered into large produce requests and a few requests are kept in
  * flight; one tag's pings never straddle two in-flight requests out of order because kafkajs
  * sends the requests of one connection in order and we never retry out of band.
+ *
+ * The sink is handed a kafkajs client rather than broker addresses: the simulator imports only
+ * the contract, so it cannot know how to connect (TLS, SASL); the composition root (the CLI, the
+ * demo, the benchmarks) builds the client with createKafka (src/kafka/connection.ts).
  */
-import {
-  type Admin,
-  CompressionTypes,
-  Kafka,
-  logLevel,
-  type Message,
-  Partitioners,
-  type Producer,
-} from 'kafkajs';
+import { type Admin, CompressionTypes, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import type { TopicNames } from '../contract/index.js';
 import type { SimSink } from './sinks.js';
 import type { SimPing } from './subject-sim.js';
 
 export interface KafkaSinkOptions {
-  brokers: string[];
+  /** A client built by the composition root with createKafka (retries ~10 for a fresh broker). */
+  kafka: Kafka;
   topics: TopicNames;
   /** Partitions for a pings topic this sink has to create (default 12, the worker's default). */
   pingsPartitions?: number;
@@ -26,7 +23,6 @@ export interface KafkaSinkOptions {
   topicConfig?: Array<{ name: string; value: string }>;
   /** Messages per produce request. */
   batchSize?: number;
-  clientId?: string;
 }
 
 const COMPACTED = [{ name: 'cleanup.policy', value: 'compact' }];
@@ -57,12 +53,7 @@ export class KafkaSink implements SimSink {
   sent = 0;
 
   private constructor(private readonly opts: KafkaSinkOptions) {
-    this.kafka = new Kafka({
-      clientId: opts.clientId ?? 'fenceline-sim',
-      brokers: opts.brokers,
-      logLevel: logLevel.ERROR,
-      retry: { initialRetryTime: 300, retries: 10 },
-    });
+    this.kafka = opts.kafka;
     this.producer = this.kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,

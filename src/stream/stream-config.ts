@@ -5,6 +5,7 @@
  */
 import { DEFAULT_ENGINE_CONFIG, type EngineConfig } from '../engine/index.js';
 import type { ZoneLimits } from '../geo/index.js';
+import type { KafkaSasl, KafkaTls } from '../kafka/connection.js';
 
 export interface StreamTopics {
   readonly pings: string;
@@ -45,6 +46,9 @@ export interface StreamConfig {
     readonly brokers: readonly string[];
     readonly clientId: string;
     readonly groupId: string;
+    /** Connection security (src/kafka/connection.ts); absent = plaintext. */
+    readonly tls?: KafkaTls;
+    readonly sasl?: KafkaSasl;
   };
   readonly topics: StreamTopics;
   readonly exactlyOnce: boolean;

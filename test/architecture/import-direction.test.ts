@@ -1,8 +1,9 @@
 /**
  * The house's one-way street, checked on the source: contract → geo → engine → stream → ops →
  * cli, with ops never importing the engine; the simulator and the centre's incident fold import
- * only the contract; the console and the notifier sit on stream and ops, below the CLI; the local broker launcher imports nothing else of
- * ours; nothing under src/ imports bench/ (the benchmarks depend on src, never the reverse), and
+ * only the contract; the console and the notifier sit on stream and ops, below the CLI; the one
+ * Kafka connection module (kafka/) imports nothing else of ours and the local broker launcher only
+ * it; nothing under src/ imports bench/ (the benchmarks depend on src, never the reverse), and
  * the build does not compile bench/.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -18,19 +19,24 @@ const LAYERS = ['contract', 'geo', 'engine', 'stream', 'ops', 'cli'] as const;
 /** Side folders: what each may import besides itself. */
 const SIDE: Record<string, readonly string[]> = {
   sim: ['contract'],
-  'local-kafka': [],
+  kafka: [],
+  'local-kafka': ['kafka'],
   // The monitoring centre: a pure incident fold over the contract, and two services on top of the
   // stream and ops layers (the console over the fold; the notifier with its own pure core).
   centre: ['contract'],
-  console: ['contract', 'centre', 'stream', 'ops'],
-  notify: ['contract', 'stream', 'ops'],
+  console: ['contract', 'centre', 'stream', 'ops', 'kafka'],
+  notify: ['contract', 'stream', 'ops', 'kafka'],
 };
 /** Layers a layer must not reach past: ops wires the stream, and the stream alone meets the engine. */
 const SKIP: Record<string, readonly string[]> = { ops: ['engine', 'geo'] };
-/** Side folders a layer may use (the composition root wires the simulator and the local broker). */
+/**
+ * Side folders a layer may use (the composition root wires the simulator and the local broker;
+ * kafka/ is the one connection module every Kafka client is built by).
+ */
 const LAYER_EXTRAS: Record<string, readonly string[]> = {
-  ops: ['local-kafka'],
-  cli: ['local-kafka', 'sim', 'centre', 'console', 'notify'],
+  stream: ['kafka'],
+  ops: ['local-kafka', 'kafka'],
+  cli: ['local-kafka', 'sim', 'kafka', 'centre', 'console', 'notify'],
 };
 
 function filesUnder(dir: string): string[] {

@@ -3,18 +3,30 @@
  * rather than re-writing client plumbing. Every helper connects, does one thing and disconnects.
  */
 import { randomBytes } from 'node:crypto';
-import { type IHeaders, Kafka, logLevel, Partitioners } from 'kafkajs';
+import { type IHeaders, type Kafka, Partitioners } from 'kafkajs';
+import { createKafka } from '../../src/kafka/connection.js';
+import { loadKafkaConnection } from '../../src/ops/kafka-env.js';
+
+/**
+ * Where a test's clients connect: a bootstrap list (the plain broker of the global setup), or the
+ * environment a Fenceline process would get (KAFKA_BROKERS plus KAFKA_SSL / KAFKA_SASL_*), as the
+ * secured-broker tests use, so test clients and workers connect exactly alike.
+ */
+export type KafkaTarget = string | Readonly<Record<string, string>>;
+
+export function targetEnv(target: KafkaTarget): Record<string, string> {
+  return typeof target === 'string' ? { KAFKA_BROKERS: target } : { ...target };
+}
 
 /** A topic name no other test (or earlier run against a long-lived broker) has used. */
 export function uniqueTopic(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
 
-export function testKafka(brokers: string, clientId = 'fenceline-test'): Kafka {
-  return new Kafka({
-    clientId,
-    brokers: brokers.split(','),
-    logLevel: logLevel.ERROR,
+export function testKafka(target: KafkaTarget, clientId = 'fenceline-test'): Kafka {
+  return createKafka(loadKafkaConnection(targetEnv(target)), clientId, {
+    logLevel: 'error',
+    logger: console,
     // The first join after a fresh start can meet "coordinator not available"; retry through it.
     retry: { retries: 8, initialRetryTime: 200 },
   });
@@ -28,7 +40,7 @@ export interface TopicSpec {
 }
 
 /** Creates the topics and waits until each partition has a leader (so a produce right after works). */
-export async function createTopics(brokers: string, topics: TopicSpec[]): Promise<void> {
+export async function createTopics(brokers: KafkaTarget, topics: TopicSpec[]): Promise<void> {
   const admin = testKafka(brokers).admin();
   await admin.connect();
   try {
@@ -55,7 +67,11 @@ export interface OutgoingMessage {
 }
 
 /** Plain (non-transactional) produce with acks=all; resolves once the broker acknowledged. */
-export async function produce(brokers: string, topic: string, messages: OutgoingMessage[]): Promise<void> {
+export async function produce(
+  brokers: KafkaTarget,
+  topic: string,
+  messages: OutgoingMessage[],
+): Promise<void> {
   const producer = testKafka(brokers).producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
@@ -94,7 +110,7 @@ export interface ConsumeOptions {
  * returned too and the caller's length assertion can fail.
  */
 export async function consumeAll(
-  brokers: string,
+  brokers: KafkaTarget,
   topic: string,
   options: ConsumeOptions = {},
 ): Promise<ConsumedMessage[]> {

@@ -2,15 +2,15 @@
  * The simulator publishes to a real broker: tables first, pings keyed by tagId with each tag's
  * pings in ts order within its partition, and exactly what the generator produced.
  */
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { decodePing, decodeZoneRecord } from '../../src/contract/index.js';
 import { simulateFleet } from '../../src/sim/fleet.js';
 import { KafkaSink } from '../../src/sim/kafka-sink.js';
 import { runSimulation } from '../../src/sim/run-simulation.js';
 import { DEFAULT_SIM_OPTIONS } from '../../src/sim/sim-options.js';
+import { testKafka } from '../setup/kafka-test-utils.js';
 
-const brokers = inject('kafkaBrokers').split(',');
+const brokers = inject('kafkaBrokers');
 const prefix = `simtest-${Date.now().toString(36)}`;
 const topics = {
   pings: `${prefix}.pings`,
@@ -19,7 +19,7 @@ const topics = {
   alerts: `${prefix}.alerts`,
   pingsDlq: `${prefix}.dlq`,
 };
-const kafka = new Kafka({ clientId: 'sim-int-test', brokers, logLevel: logLevel.NOTHING });
+const kafka = testKafka(brokers, 'sim-int-test');
 
 afterAll(async () => {
   const admin = kafka.admin();
@@ -56,7 +56,7 @@ describe('KafkaSink against a real broker', () => {
       if (ev.kind === 'enrolment') expected.enrolments++;
       if (ev.kind === 'pings') expected.pings += ev.pings.length;
     }
-    const sink = await KafkaSink.connect({ brokers, topics, pingsPartitions: 3 });
+    const sink = await KafkaSink.connect({ kafka, topics, pingsPartitions: 3 });
     const summary = await runSimulation(opts, sink);
     await sink.close();
     expect(summary).toMatchObject(expected);

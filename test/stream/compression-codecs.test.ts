@@ -5,7 +5,7 @@
 import kafkajs from 'kafkajs';
 import snappy from 'snappyjs';
 import { describe, expect, it } from 'vitest';
-import { REGISTERED_CODECS, snappyDecompress } from '../../src/stream/compression-codecs.js';
+import { REGISTERED_CODECS, snappyDecompress } from '../../src/kafka/compression-codecs.js';
 
 const { CompressionCodecs, CompressionTypes } = kafkajs;
 const payload = Buffer.from('{"tagId":"tag-1","ts":1767600000000,"lat":51.5,"lon":-0.12}'.repeat(50));

@@ -7,8 +7,8 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
+import { REGISTERED_CODECS } from '../../src/kafka/compression-codecs.js';
 import type { RunningWorker } from '../../src/ops/worker-runtime.js';
-import { REGISTERED_CODECS } from '../../src/stream/compression-codecs.js';
 import { createTopics } from '../setup/kafka-test-utils.js';
 import { type KcatCodec, kcatProduce } from './fixtures/kcat.js';
 import {

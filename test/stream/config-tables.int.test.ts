@@ -13,8 +13,8 @@
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import type { Alert, Zone } from '../../src/contract/index.js';
 import type { World } from '../../src/engine/index.js';
+import { REGISTERED_CODECS } from '../../src/kafka/compression-codecs.js';
 import type { RunningWorker } from '../../src/ops/worker-runtime.js';
-import { REGISTERED_CODECS } from '../../src/stream/compression-codecs.js';
 import { consumeAll, createTopics, produce, testKafka } from '../setup/kafka-test-utils.js';
 import { kcatProduce } from './fixtures/kcat.js';
 import {

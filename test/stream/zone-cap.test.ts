@@ -4,8 +4,9 @@
  * the subject's existing zones stay in force, and an update of an existing zone is still taken.
  */
 import { Writable } from 'node:stream';
-import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { createKafka, plainConnection } from '../../src/kafka/connection.js';
 import { createLogger, loadConfig } from '../../src/ops/index.js';
 import { StreamEvents } from '../../src/stream/events.js';
 import type { TableHandler } from '../../src/stream/global-table.js';
@@ -44,7 +45,10 @@ describe('limits on zones: zones per subject', () => {
       }),
     });
     // Never connected: the outputs (DLQ, alert, accepted copy) are not what this test checks.
-    const kafka = new Kafka({ brokers: ['127.0.0.1:9'], logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+    const kafka = createKafka(plainConnection('127.0.0.1:9'), 'zone-cap-test', {
+      logLevel: 'nothing',
+      retry: { retries: 0 },
+    });
     const events = new StreamEvents();
     const rejected: string[] = [];
     events.on('zone.rejected', (e) => rejected.push(`${e.zoneId}:${e.field}`));

@@ -267,7 +267,7 @@ const CHANNELS: ChannelDef[] = [
     address: DEFAULT_DEVICE_CONFIG_TOPIC,
     title: 'Device configuration',
     description:
-      'Compacted table of device profiles, one per enrolled tag with zones, written transactionally by `fenceline profiles`. Tag gateways push each profile to its device. See docs/contract/profiles.md.',
+      'Compacted table of device profiles, one per enrolled tag with zones, written transactionally by `fenceline profiles`. Tag gateways push each profile to its device. See docs/contract/device-profiles.md.',
     messages: ['deviceProfile', 'deviceProfileRemoval'],
     compacted: true,
     action: 'send',

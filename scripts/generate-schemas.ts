@@ -186,7 +186,7 @@ const SPECS: SchemaSpec[] = [
     file: 'device-profile.schema.json',
     schema: DeviceProfileSchema,
     title: 'Fenceline Device Profile',
-    description: `Where a tag must report in real time, on the compacted device-config topic (key: tagId; a null value means no profile: report on the default schedule everywhere). Tag gateways push it to the device. See docs/contract/profiles.md. ${UNKNOWN_FIELDS}`,
+    description: `Where a tag must report in real time, on the compacted device-config topic (key: tagId; a null value means no profile: report on the default schedule everywhere). Tag gateways push it to the device. See docs/contract/device-profiles.md. ${UNKNOWN_FIELDS}`,
     fields: DEVICE_PROFILE_DESCRIPTIONS,
   },
 ];

@@ -5,7 +5,7 @@
  *
  * The profile lives on the offender's device, so it never carries a victim's zone: each
  * exclusion zone becomes a coarse trigger circle, grown and offset by a keyed hash so that it
- * places the zone no more precisely than `offsetRadiusM` (see docs/contract/profiles.md).
+ * places the zone no more precisely than `offsetRadiusM` (see docs/contract/device-profiles.md).
  */
 import { z } from 'zod';
 import { EpochMs, Latitude, Longitude, TagId, validityShape } from './primitives.js';

@@ -20,7 +20,8 @@ export const DEFAULT_CLIENTS: Record<ClientRole, { principal: string; group: str
   worker: { principal: 'User:fenceline-worker', group: 'fenceline-worker' },
   simulator: { principal: 'User:fenceline-simulator', group: '' },
   console: { principal: 'User:fenceline-console', group: 'fenceline-console' },
-  notifier: { principal: 'User:fenceline-notifier', group: 'fenceline-notifier' },
+  // The notifier's groups are prefixed by its client id (NOTIFY_CLIENT_ID, default fenceline-notify).
+  notifier: { principal: 'User:fenceline-notifier', group: 'fenceline-notify' },
 };
 
 export function aclTopics(config: WorkerConfig): AclTopics {

@@ -34,8 +34,14 @@ export interface AclTopics {
   alerts: string;
   pingsDlq: string;
   stateChangelog: string;
+  /** The worker's copies of the last accepted zone and enrolment versions. */
+  zonesAccepted: string;
+  enrolmentsAccepted: string;
+  /** Refused zone and enrolment records. */
+  configDlq: string;
   alertActions: string;
   notifications: string;
+  consoleAudit: string;
 }
 
 export interface AclInput {
@@ -70,6 +76,11 @@ function workerRows({ topics: t, group, exactlyOnce = true }: AclInput): Row[] {
     topic(t.pingsDlq, 'WRITE', 'dead-letter malformed pings'),
     topic(t.stateChangelog, 'READ', 'restore per-tag state'),
     topic(t.stateChangelog, 'WRITE', 'write per-tag state'),
+    topic(t.zonesAccepted, 'READ', 'restore the last accepted zone versions'),
+    topic(t.zonesAccepted, 'WRITE', 'keep the last accepted zone versions'),
+    topic(t.enrolmentsAccepted, 'READ', 'restore the last accepted enrolments'),
+    topic(t.enrolmentsAccepted, 'WRITE', 'keep the last accepted enrolments'),
+    topic(t.configDlq, 'WRITE', 'dead-letter refused zone and enrolment records'),
     {
       resourceType: 'GROUP',
       pattern: 'LITERAL',
@@ -114,6 +125,7 @@ function consoleRows({ topics: t, group }: AclInput): Row[] {
     topic(t.pings, 'READ', 'track a subject live'),
     topic(t.alertActions, 'READ', 'incident audit trail'),
     topic(t.alertActions, 'WRITE', 'operator actions (acknowledge, close)'),
+    topic(t.consoleAudit, 'WRITE', 'record every view of a zone or track'),
     {
       resourceType: 'GROUP',
       pattern: 'PREFIXED',

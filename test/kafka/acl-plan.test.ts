@@ -14,8 +14,12 @@ const topics = {
   alerts: 'a',
   pingsDlq: 'd',
   stateChangelog: 'c',
+  zonesAccepted: 'za',
+  enrolmentsAccepted: 'ea',
+  configDlq: 'cd',
   alertActions: 'aa',
   notifications: 'n',
+  consoleAudit: 'ca',
 };
 
 const key = (r: { resourceType: string; pattern: string; name: string; operation: string }) =>
@@ -33,6 +37,11 @@ describe('the ACL plan', () => {
         'TOPIC:LITERAL:d:WRITE',
         'TOPIC:LITERAL:c:READ',
         'TOPIC:LITERAL:c:WRITE',
+        'TOPIC:LITERAL:za:READ',
+        'TOPIC:LITERAL:za:WRITE',
+        'TOPIC:LITERAL:ea:READ',
+        'TOPIC:LITERAL:ea:WRITE',
+        'TOPIC:LITERAL:cd:WRITE',
         'GROUP:LITERAL:g:READ',
         'GROUP:PREFIXED:g.:READ',
         'TRANSACTIONAL_ID:PREFIXED:g-p-:WRITE',

@@ -9,12 +9,14 @@
  * - a wrong password, an unknown CA and a missing ACL each stop the worker with one line naming
  *   the cause, and no captured output holds a password.
  */
+
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aclTopics } from '../../src/cli/kafka-acls.js';
 import { type AclRow, clientAcls } from '../../src/kafka/acl-plan.js';
 import { createAcls } from '../../src/kafka/acls.js';
 import { createKafka } from '../../src/kafka/connection.js';
@@ -72,11 +74,16 @@ function passwords(): string[] {
 
 const quiet = createLogger({ level: 'silent', name: 'secure-test' });
 
+/** Every topic the worker's configuration names (accepted copies and config DLQ included). */
+function topicsOf(names: TestTopics) {
+  return aclTopics(workerConfig(admin(), names));
+}
+
 function workerRows(names: TestTopics): AclRow[] {
   return clientAcls('worker', {
     principal: 'User:fenceline-worker',
     group: names.groupId,
-    topics: { ...names, alertActions: `${names.pings}.unused-a`, notifications: `${names.pings}.unused-n` },
+    topics: topicsOf(names),
     exactlyOnce: true,
   });
 }
@@ -189,7 +196,7 @@ describe('over SASL_SSL: alerts end to end, and who may change a zone', () => {
     const rows = clientAcls('simulator', {
       principal: 'User:fenceline-simulator',
       group: '',
-      topics: { ...names, alertActions: 'unused-a', notifications: 'unused-n' },
+      topics: topicsOf(names),
     });
     await withAdmin((a) => createAcls(a, rows));
     await produce(

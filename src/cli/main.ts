@@ -5,6 +5,9 @@
  */
 import { isEntryPoint } from './entry-point.js';
 
+/** How long the process may linger after its command finished before it exits anyway. */
+const EXIT_GRACE_MS = 3_000;
+
 export interface Subcommand {
   summary: string;
   usage: string;
@@ -55,6 +58,9 @@ if (isEntryPoint(import.meta.url, process.argv[1])) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
+      // The command is done (or has stopped on SIGTERM). A client library may still hold a socket
+      // or a timer (kafkajs rejoining a group, say); the process ends anyway, with this code.
+      setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
     },
     (err: unknown) => {
       console.error(err instanceof Error ? (err.stack ?? err.message) : err);

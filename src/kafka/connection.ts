@@ -10,6 +10,8 @@
 // Registers snappy, lz4 and zstd with kafkajs (it decodes only gzip by itself), for every client:
 // case-management systems and tag gateways often compress with other codecs.
 import './compression-codecs.js';
+// Makes read_committed hide every aborted record (kafkajs' own filter misses some): read-committed.ts.
+import './read-committed.js';
 import {
   Kafka,
   type KafkaConfig,

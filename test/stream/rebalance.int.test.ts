@@ -8,9 +8,12 @@ import { makeFleet } from './fixtures/fleet.js';
 import {
   expectAlertsEqualReference,
   findLeaks,
+  metricSum,
   publishTables,
+  scrape,
   streamPings,
   uniqueNames,
+  waitFor,
   waitForCommittedEnd,
   workerEnv,
 } from './fixtures/worker-harness.js';
@@ -57,7 +60,13 @@ describe('exactly-once across a rebalance', () => {
     }
     const bOwned = assignments(b).at(-1) ?? [];
     expect(bOwned.length).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 3000));
+    // Kill b only once it has committed work of its own (on a loaded machine 3 s may not be enough).
+    await waitFor(
+      'worker-b to commit pings',
+      () => scrape(b.port!),
+      (t) => metricSum(t, 'fenceline_pings_total') >= 2000,
+      120_000,
+    );
     b.kill('SIGKILL');
     await b.exited;
 

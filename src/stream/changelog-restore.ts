@@ -63,6 +63,18 @@ export async function restoreChangelog(opts: RestoreOptions): Promise<RestoreRes
       readUncommitted: false,
     });
     tracker.follow(consumer, topic);
+    // A restore consumer that crashed for good would leave the wait below pending forever, and
+    // the partition silently unprocessed: fail the restore instead, so the partition says so
+    // and initialisation is retried.
+    let crashed!: (err: Error) => void;
+    const gaveUp = new Promise<never>((_, reject) => {
+      crashed = reject;
+    });
+    gaveUp.catch(() => undefined);
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (!e.payload.restart)
+        crashed(new Error(`changelog restore consumer crashed: ${e.payload.error.message}`));
+    });
     try {
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
@@ -83,7 +95,7 @@ export async function restoreChangelog(opts: RestoreOptions): Promise<RestoreRes
       });
       const others = all.filter((p) => !latest.has(p));
       if (others.length > 0) consumer.pause([{ topic, partitions: others }]);
-      await waitWithKeepAlive(tracker.done, opts.keepAlive);
+      await waitWithKeepAlive(Promise.race([tracker.done, gaveUp]), opts.keepAlive);
     } finally {
       await consumer.disconnect();
     }

@@ -8,6 +8,7 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { EngineConfig, World } from '../engine/index.js';
+import { explainKafkaFailure } from '../kafka/explain-failure.js';
 import { waitWithKeepAlive } from './changelog-restore.js';
 import { isStuck } from './commit-streak.js';
 import { STREAM_EVENTS, type StreamEvents } from './events.js';
@@ -26,18 +27,26 @@ export interface PingPipelineOptions {
   readonly world: World;
   readonly logger: Logger;
   readonly events: StreamEvents;
-  /** The consumer crashed with an error kafkajs will not restart from. */
+  /**
+   * Kafka refused us (credentials, certificate, ACL): restarting the consumer cannot help.
+   * Any other crash kafkajs will not restart from gets a new consumer after a back-off.
+   */
   readonly onFatal: (err: Error) => void;
 }
 
 export class PingPipeline {
   private readonly tasks = new Map<number, PartitionTask>();
   private readonly log: Logger;
-  private readonly consumer: Consumer;
+  /** The current pings consumer; replaced by a new one when it crashes for good. */
+  private consumer: Consumer;
+  /** Why the current consumer is not consuming (it crashed; a new one is starting). */
+  private consumerFailure: string | undefined;
+  private consumerCrashes = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
   private readonly admin: Admin;
   private readonly engine: EngineConfig;
   private readonly restorer: PartitionRestorer;
-  private readonly batchDeps: BatchDeps;
+  private readonly batchDeps: Omit<BatchDeps, 'consumer'>;
   private readonly sweepDeps: SweepDeps;
   private readonly tagPartitions = new TagPartitions();
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -48,23 +57,13 @@ export class PingPipeline {
     this.log = opts.logger.child({ component: 'pings' });
     this.engine = resolveEngineConfig(config.engine);
     this.admin = kafka.admin();
-    this.consumer = kafka.consumer({
-      groupId: config.kafka.groupId,
-      sessionTimeout: STREAM_TUNING.sessionTimeoutMs,
-      rebalanceTimeout: STREAM_TUNING.rebalanceTimeoutMs,
-      heartbeatInterval: STREAM_TUNING.heartbeatIntervalMs,
-      maxBytesPerPartition: STREAM_TUNING.maxBytesPerPartition,
-      maxBytes: STREAM_TUNING.maxBytes,
-      maxWaitTimeInMs: STREAM_TUNING.maxWaitTimeInMs,
-      readUncommitted: false,
-    });
+    this.consumer = this.newConsumer();
     this.restorer = new PartitionRestorer({ kafka, admin: this.admin, config, log: this.log, events });
     const commit = { log: this.log, events };
     const isRunning = () => this.running;
     const recover = (task: PartitionTask, keepAlive?: () => Promise<void>) => this.recover(task, keepAlive);
     const afterCommit = () => this.emitStateSize();
     this.batchDeps = {
-      consumer: this.consumer,
       world,
       engine: this.engine,
       maxPingBytes: config.maxPingBytes,
@@ -104,36 +103,96 @@ export class PingPipeline {
     return out;
   }
 
+  /** Why pings are not being consumed right now (undefined while the consumer runs), for /readyz. */
+  consumerProblem(): string | undefined {
+    return this.consumerFailure;
+  }
+
   async start(): Promise<void> {
+    await this.admin.connect();
+    // Set before run(): a batch can arrive before run() resolves, and must not be dropped.
+    this.running = true;
+    await this.runConsumer(this.consumer);
+    this.sweepTimer = setInterval(() => void this.sweepAll(), this.opts.config.noSignalSweepIntervalS * 1000);
+    this.sweepTimer.unref();
+  }
+
+  private newConsumer(): Consumer {
+    return this.opts.kafka.consumer({
+      groupId: this.opts.config.kafka.groupId,
+      sessionTimeout: STREAM_TUNING.sessionTimeoutMs,
+      rebalanceTimeout: STREAM_TUNING.rebalanceTimeoutMs,
+      heartbeatInterval: STREAM_TUNING.heartbeatIntervalMs,
+      maxBytesPerPartition: STREAM_TUNING.maxBytesPerPartition,
+      maxBytes: STREAM_TUNING.maxBytes,
+      maxWaitTimeInMs: STREAM_TUNING.maxWaitTimeInMs,
+      readUncommitted: false,
+    });
+  }
+
+  private async runConsumer(c: Consumer): Promise<void> {
     const { config } = this.opts;
-    const c = this.consumer;
-    c.on(c.events.GROUP_JOIN, (e) =>
-      this.onAssignment(e.payload.memberAssignment[config.topics.pings] ?? []),
-    );
+    c.on(c.events.GROUP_JOIN, (e) => {
+      if (c !== this.consumer) return;
+      this.consumerFailure = undefined;
+      this.consumerCrashes = 0;
+      this.onAssignment(e.payload.memberAssignment[config.topics.pings] ?? []);
+    });
     c.on(c.events.CRASH, (e) => {
       this.log.error({ err: e.payload.error, restart: e.payload.restart }, 'pings consumer crashed');
-      if (!e.payload.restart) this.opts.onFatal(e.payload.error);
+      if (!e.payload.restart) this.replaceConsumer(c, e.payload.error);
     });
-    await this.admin.connect();
     await c.connect();
     // A new group starts at the beginning: a monitoring system must not skip pings it never saw.
     await c.subscribe({ topic: config.topics.pings, fromBeginning: true });
-    // Set before run(): a batch can arrive before run() resolves, and must not be dropped.
-    this.running = true;
+    const batchDeps: BatchDeps = { ...this.batchDeps, consumer: c };
     await c.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
-      eachBatch: (payload) => this.eachBatch(payload),
+      eachBatch: (payload) => this.eachBatch(batchDeps, payload),
     });
-    this.sweepTimer = setInterval(() => void this.sweepAll(), config.noSignalSweepIntervalS * 1000);
-    this.sweepTimer.unref();
+  }
+
+  /**
+   * kafkajs gave up on `crashed` (e.g. the group coordinator stayed unreachable through a broker
+   * restart longer than its retries). Unless Kafka refused us, start a new consumer after a
+   * back-off, for as long as it takes: a worker that stops consuming protects no one. The tasks
+   * keep their state; the new member's assignment decides which of them live on. Meanwhile
+   * /readyz says why the worker is not ready.
+   */
+  private replaceConsumer(crashed: Consumer, err: Error): void {
+    if (crashed !== this.consumer || !this.running) return;
+    const refused = explainKafkaFailure(err, this.opts.config.kafka);
+    if (refused) {
+      this.opts.onFatal(err);
+      return;
+    }
+    this.consumerCrashes++;
+    this.consumerFailure = `pings consumer crashed (${err.message}); restart ${this.consumerCrashes} pending`;
+    const delay = Math.min(30_000, 1000 * 2 ** (this.consumerCrashes - 1));
+    this.log.error({ err, crashes: this.consumerCrashes, retryInMs: delay }, 'starting a new pings consumer');
+    void crashed.disconnect().catch(() => undefined);
+    this.restartTimer = setTimeout(() => void this.relaunch(), delay);
+    this.restartTimer.unref();
+  }
+
+  private async relaunch(): Promise<void> {
+    if (!this.running) return;
+    const c = this.newConsumer();
+    this.consumer = c;
+    try {
+      await this.runConsumer(c);
+    } catch (err) {
+      this.replaceConsumer(c, err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   /** Finish the current batch, commit, leave the group, close producers. */
   async stop(): Promise<void> {
     this.running = false;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.restartTimer) clearTimeout(this.restartTimer);
     await this.consumer.disconnect();
     const tasks = [...this.tasks.values()];
     this.tasks.clear();
@@ -203,7 +262,7 @@ export class PingPipeline {
     this.log.info({ partition: task.partition, offset: String(task.nextOffset) }, 'partition recovered');
   }
 
-  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+  private async eachBatch(deps: BatchDeps, payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat } = payload;
     let task = this.tasks.get(batch.partition);
     if (task === undefined) {
@@ -222,7 +281,7 @@ export class PingPipeline {
         `partition ${batch.partition} not initialised: ${(err as Error).message}`,
       );
     }
-    await t.queue.run(() => runTaskBatch(this.batchDeps, t, payload));
+    await t.queue.run(() => runTaskBatch(deps, t, payload));
   }
 
   private emitStateSize(): void {

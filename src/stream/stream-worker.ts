@@ -47,15 +47,23 @@ export class StreamWorker {
     // A partition whose commits keep failing the same way protects nobody: not ready, and why.
     const commitFailing = this.pipeline?.stuckPartitions() ?? {};
     const stuck = Object.keys(commitFailing).length > 0;
+    const consumerProblem = this.pipeline?.consumerProblem();
     const ready =
-      this.phase === 'running' && (this.pipeline?.isRunning ?? false) && tablesReason === undefined && !stuck;
+      this.phase === 'running' &&
+      (this.pipeline?.isRunning ?? false) &&
+      tablesReason === undefined &&
+      consumerProblem === undefined &&
+      !stuck;
     return {
       ready,
       detail: {
         phase: this.phase,
         // Why not, in words: a table that cannot load (e.g. a record batch it cannot decode) says so.
         ...(!ready
-          ? { reason: tablesReason ?? (stuck ? 'commits keep failing' : `worker ${this.phase}`) }
+          ? {
+              reason:
+                tablesReason ?? consumerProblem ?? (stuck ? 'commits keep failing' : `worker ${this.phase}`),
+            }
           : {}),
         ...(stuck ? { commitFailing } : {}),
         zones: this.tables?.zones.detail() ?? 'not started',

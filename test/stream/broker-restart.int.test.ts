@@ -1,7 +1,7 @@
 /**
  * Given a worker consuming from its own local broker, when that broker is stopped mid-stream and
- * started again on the same port and data, then the worker rides it out (no restart of the
- * worker) and the alerts equal the pure core's reference. This test controls its own broker
+ * started again on the same port and data, 45 s later (longer than kafkajs' retries), then the
+ * worker rides it out (no restart of the worker process) and the alerts equal the pure core's reference. This test controls its own broker
  * (src/local-kafka) and never touches the shared one.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -65,7 +65,17 @@ describe('a broker restart mid-stream', () => {
     );
     await stopLocalKafka({ port, stateDir });
     console.log(`broker stopped after ${counted(before)} of ${half} pings were counted`);
-    await new Promise((r) => setTimeout(r, 3000));
+    // Down for longer than kafkajs' own retries (~30 s): its consumer gives up ("Failed to find
+    // group coordinator") and the worker must start a new one rather than stop consuming.
+    // Meanwhile /readyz says the worker is not ready, and why.
+    const down = await waitFor(
+      'the worker to say it is not ready while the broker is down',
+      async () => worker!.stream.readiness(),
+      (r) => !r.ready,
+      60_000,
+    );
+    console.log(`readiness while the broker was down: ${JSON.stringify(down.detail.reason)}`);
+    await new Promise((r) => setTimeout(r, 45_000));
     await startLocalKafka({ port, stateDir, readyTimeoutMs: 120_000 });
 
     await streamPings(brokers, names.pings, fleet.pings.slice(half), { chunk: 5000, pauseMs: 0 });

@@ -192,15 +192,23 @@ export const simulateCommand: Subcommand = {
     }
     // Before the first ping: read what is on the topic, then give the publisher (which has just
     // seen the zones and enrolments) time to publish a profile for every tag of the fleet.
+    // Ctrl-C while waiting ends the wait (the run then stops before its first ping).
+    let interruptWait: () => void = () => {};
+    const waitInterrupted = new Promise<void>((resolve) => {
+      interruptWait = resolve;
+    });
     const awaitProfiles = async (feed: KafkaProfileFeed) => {
-      await feed.caughtUp(60_000);
+      await Promise.race([feed.caughtUp(60_000), waitInterrupted]);
       if (waitS > 0) {
-        await feed
-          .received(
-            fleet.map((s) => s.enrolment.tagId),
-            waitS * 1000,
-          )
-          .catch(() => undefined);
+        await Promise.race([
+          feed
+            .received(
+              fleet.map((s) => s.enrolment.tagId),
+              waitS * 1000,
+            )
+            .catch(() => undefined),
+          waitInterrupted,
+        ]);
       }
       process.stderr.write(
         `fenceline simulate: device profiles from ${deviceConfigTopic}: ${feed.tagsReceived} of ${fleet.length} tags have one\n`,
@@ -209,6 +217,7 @@ export const simulateCommand: Subcommand = {
     let interrupted = false;
     const onSigint = () => {
       interrupted = true;
+      interruptWait();
     };
     process.once('SIGINT', onSigint);
     try {

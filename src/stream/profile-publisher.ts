@@ -123,9 +123,11 @@ export class ProfilePublisher {
       ready,
       detail: {
         phase: this.phase,
-        ...(zones ? { zones: zones.detail() } : {}),
-        ...(enrolments ? { enrolments: enrolments.detail() } : {}),
+        // Counts: tags with a profile on the topic, zones and enrolments loaded.
         ...this.sizes(),
+        ...(zones && enrolments
+          ? { tables: { zones: zones.detail(), enrolments: enrolments.detail() } }
+          : {}),
         ...(this.lastPublishAt !== undefined
           ? { lastPublishAt: new Date(this.lastPublishAt).toISOString() }
           : {}),

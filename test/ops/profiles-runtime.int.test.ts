@@ -104,7 +104,13 @@ describe('profile publisher service on a real broker', () => {
     const ready = seen.at(-1)!;
     expect(ready.status).toBe(200);
     // Never ready with a partial table: the first 200 already has every zone, enrolment, profile.
-    expect(ready.detail).toMatchObject({ phase: 'live', zones: ZONES, enrolments: ZONES, published: ZONES });
+    expect(ready.detail).toMatchObject({
+      phase: 'live',
+      zones: ZONES,
+      enrolments: ZONES,
+      published: ZONES,
+      tables: { zones: { caughtUp: true }, enrolments: { caughtUp: true } },
+    });
     expect(ready.detail.lastPublishAt).toEqual(expect.any(String));
 
     const m = (await get(port, '/metrics')).text;

@@ -17,6 +17,7 @@ import type { TopicNames } from '../../src/contract/index.js';
 import { DEFAULT_TOPICS } from '../../src/contract/index.js';
 import { DEFAULT_PROFILE_CONFIG } from '../../src/engine/index.js';
 import { buildFleet, simulateFleet } from '../../src/sim/fleet.js';
+import { haversineM } from '../../src/sim/geodesy.js';
 import { KafkaProfileFeed } from '../../src/sim/kafka-profile-feed.js';
 import { KafkaSink } from '../../src/sim/kafka-sink.js';
 import { runSimulation } from '../../src/sim/run-simulation.js';
@@ -187,6 +188,30 @@ describe('simulated tags obey device profiles from Kafka', () => {
     for (const t of tags.filter((x) => !tombstoned.includes(x)))
       expect(day2.get(t) ?? 0, `${t} on day 2`).toBeGreaterThan(0);
     expect(f.stats.realTimeFixes).toBeGreaterThan(0);
+
+    // Inside trigger areas: outside curfew hours, every real-time upload was triggered by a fix
+    // measured inside a near-exclusion circle of the profile the tag received from the topic.
+    let checked = 0;
+    const last = new Map<string, number>();
+    for (const b of sink.batches) {
+      const prev = last.get(b.tagId);
+      last.set(b.tagId, b.uploadAt);
+      const localHour = ((b.uploadAt - opts.start) / 3_600_000) % 24; // the run starts at local midnight
+      if (b.uploadAt >= cutAt || prev === undefined || b.uploadAt - prev >= 60_000) continue;
+      if (localHour < 8 || localHour >= 18) continue;
+      // A status-only batch (no fix indoors) keeps the mode its last fix set: judged with that one.
+      const fix = b.pings.findLast((p) => p.ping.lat !== undefined)?.ping;
+      if (fix === undefined) continue;
+      const profile = f.timeline(b.tagId)[0]!.profile!;
+      const inside = profile.triggers.some(
+        (t) =>
+          t.kind === 'near-exclusion' &&
+          haversineM(fix.lat!, fix.lon!, t.circle.lat, t.circle.lon) <= t.circle.radiusM,
+      );
+      expect(inside, `${b.tagId} real-time upload at ${new Date(b.uploadAt).toISOString()}`).toBe(true);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(0);
 
     // Profiles off, same fleet: never a real-time upload, and fewer pings.
     const off: Array<{ tagId: string; uploadAt: number }> = [];

@@ -7,9 +7,9 @@
  * schedule; a record that does not decode is counted and changes nothing.
  *
  * Then the same through the CLI: `fenceline simulate --profiles kafka` against a running
- * publisher waits for every tag's profile and reports the real-time fixes it took.
+ * `fenceline profiles` process waits for every tag's profile and reports the real-time fixes it took.
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -226,18 +226,42 @@ describe('simulated tags obey device profiles from Kafka', () => {
   });
 });
 
-describe('fenceline simulate --profiles kafka (CLI)', () => {
+describe('fenceline simulate --profiles kafka against a running fenceline profiles (CLI)', () => {
   const topics = topicSet('simcli');
-  const publisher = startPublisher(topics);
+  let publisher: ChildProcess | undefined;
+  let publisherExit: Promise<number | null> | undefined;
 
   beforeAll(async () => {
     await buildOnce();
-    // The publisher is up before the simulator publishes the fleet's zones and enrolments.
-    await publisher.start();
+    // The publisher process is up before the simulator publishes the fleet's zones and enrolments.
+    const lines: string[] = [];
+    const child = spawn(process.execPath, [CLI, 'profiles'], {
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: brokers,
+        PROFILE_SECRET: SECRET,
+        TOPIC_ZONES: topics.zones,
+        TOPIC_ENROLMENTS: topics.enrolments,
+        TOPIC_DEVICE_CONFIG: topics.deviceConfig,
+        PROFILES_TRANSACTIONAL_ID: `${topics.deviceConfig}.tx`,
+        PROFILES_HTTP_PORT: '0',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    publisher = child;
+    publisherExit = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    child.stdout!.on('data', (c: Buffer) => lines.push(c.toString('utf8')));
+    child.stderr!.on('data', (c: Buffer) => lines.push(c.toString('utf8')));
+    await until(
+      () => lines.join('').includes('device profiles ready'),
+      'fenceline profiles to be ready',
+      120_000,
+    );
   });
 
   afterAll(async () => {
-    await publisher.stop();
+    publisher?.kill('SIGTERM');
+    expect(await publisherExit).toBe(0);
   });
 
   const simulate = async (profiles: 'kafka' | 'off') => {

@@ -30,7 +30,7 @@ import { loadProfilesConfig } from '../ops/profiles-config.js';
 import { type RunningProfiles, startProfiles } from '../ops/profiles-runtime.js';
 import { buildFleet } from '../sim/fleet.js';
 import { KafkaProfileFeed } from '../sim/kafka-profile-feed.js';
-import { KafkaSink } from '../sim/kafka-sink.js';
+import { createTopicsSettled, KafkaSink } from '../sim/kafka-sink.js';
 import { localDateOf, localToUtc } from '../sim/local-time.js';
 import { runSimulation } from '../sim/run-simulation.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from '../sim/sim-options.js';
@@ -133,10 +133,7 @@ export const demoCommand: Subcommand = {
       const sink = await KafkaSink.connect({ kafka, topics, batchSize: 500 });
       await alertsConsumer.connect();
       // The alerts topic must exist before the console subscribes; the worker creates the rest.
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [{ topic: topics.alerts, numPartitions: 12 }],
-      });
+      await createTopicsSettled(admin, [{ topic: topics.alerts, numPartitions: 12 }]);
       await alertsConsumer.subscribe({ topic: topics.alerts, fromBeginning: true });
       await alertsConsumer.run({
         eachMessage: async ({ message }) => {

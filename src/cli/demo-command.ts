@@ -8,7 +8,11 @@
  *
  * Each run uses its own topics (demo-<stamp>.*) so a second run is not judged against the first
  * run's state; they are deleted at the end unless --keep-topics.
+ *
+ * The device-profile publisher runs in-process too, and the simulated tags obey the profiles it
+ * puts on the run's device-config topic (--profiles off: today's store-and-forward tags).
  */
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { type Alert, AlertSchema } from '../contract/index.js';
@@ -22,7 +26,11 @@ import {
   startWorker,
   summarise,
 } from '../ops/index.js';
-import { KafkaSink } from '../sim/kafka-sink.js';
+import { loadProfilesConfig } from '../ops/profiles-config.js';
+import { type RunningProfiles, startProfiles } from '../ops/profiles-runtime.js';
+import { buildFleet } from '../sim/fleet.js';
+import { KafkaProfileFeed } from '../sim/kafka-profile-feed.js';
+import { createTopicsSettled, KafkaSink } from '../sim/kafka-sink.js';
 import { localDateOf, localToUtc } from '../sim/local-time.js';
 import { runSimulation } from '../sim/run-simulation.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from '../sim/sim-options.js';
@@ -31,6 +39,7 @@ import { topicsWithPrefix } from '../stream/stream-config.js';
 import { startDemoConsole } from './demo-console.js';
 import { type DemoNotify, startDemoNotify } from './demo-notify.js';
 import type { Subcommand } from './main.js';
+import { hmacKeyedHash, profileConfigOf } from './profiles-command.js';
 
 const USAGE = `Usage: fenceline demo [options]
 
@@ -42,6 +51,7 @@ const USAGE = `Usage: fenceline demo [options]
   --brokers <list>    default $KAFKA_BROKERS, else the local broker (started if needed)
   --keep-broker       leave a local broker this command started running
   --keep-topics       keep this run's demo-<stamp>.* topics
+  --profiles off      tags ignore device profiles (default: the profile publisher runs and tags obey)
 
 Alerts go to stdout; worker logs to stderr at LOG_LEVEL (default fatal, i.e. quiet).`;
 
@@ -85,7 +95,9 @@ export const demoCommand: Subcommand = {
     };
     const speed = Number(v.speed ?? 60);
     const durationS = v['duration-s'] !== undefined ? Number(v['duration-s']) : undefined;
+    const withProfiles = v.profiles !== 'off';
     if (
+      (v.profiles !== undefined && v.profiles !== 'on' && v.profiles !== 'off') ||
       ![opts.subjects, opts.seed, speed].every(Number.isFinite) ||
       (durationS !== undefined && !(durationS > 0))
     ) {
@@ -107,6 +119,8 @@ export const demoCommand: Subcommand = {
     let worker: RunningWorker | undefined;
     let centre: Awaited<ReturnType<typeof startDemoConsole>> | undefined;
     let notify: DemoNotify | undefined;
+    let profiles: RunningProfiles | undefined;
+    let feed: KafkaProfileFeed | undefined;
     let stop = false;
     const onSigint = () => {
       stop = true;
@@ -119,10 +133,7 @@ export const demoCommand: Subcommand = {
       const sink = await KafkaSink.connect({ kafka, topics, batchSize: 500 });
       await alertsConsumer.connect();
       // The alerts topic must exist before the console subscribes; the worker creates the rest.
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [{ topic: topics.alerts, numPartitions: 12 }],
-      });
+      await createTopicsSettled(admin, [{ topic: topics.alerts, numPartitions: 12 }]);
       await alertsConsumer.subscribe({ topic: topics.alerts, fromBeginning: true });
       await alertsConsumer.run({
         eachMessage: async ({ message }) => {
@@ -135,10 +146,53 @@ export const demoCommand: Subcommand = {
       log(
         `demo: ${opts.subjects} subjects from ${new Date(opts.start).toISOString()} at ${speed}x, topics ${stamp}.*`,
       );
+      const deviceConfig = `${stamp}.device-config`;
+      if (withProfiles) {
+        // The publisher follows the tables the simulator is about to publish; the tags obey what
+        // it puts on the topic (a fresh key per run: the demo's profiles are throwaway).
+        const profilesConfig = loadProfilesConfig({
+          ...process.env,
+          KAFKA_BROKERS: broker.brokers.join(','),
+          TOPIC_ZONES: topics.zones,
+          TOPIC_ENROLMENTS: topics.enrolments,
+          TOPIC_DEVICE_CONFIG: deviceConfig,
+          PROFILES_TRANSACTIONAL_ID: `${stamp}-profiles`,
+          PROFILE_SECRET: randomBytes(32).toString('hex'),
+          PROFILES_HTTP_PORT: '0',
+          LOG_LEVEL: process.env.LOG_LEVEL ?? 'fatal',
+        });
+        profiles = await startProfiles(profilesConfig, {
+          logger: createLogger({
+            level: profilesConfig.logLevel,
+            name: 'demo-profiles',
+            destination: pino.destination(2),
+          }),
+          profile: profileConfigOf(profilesConfig),
+          hash: hmacKeyedHash(profilesConfig.secret),
+        });
+        await profiles.started;
+        feed = await KafkaProfileFeed.start({
+          kafka,
+          topic: deviceConfig,
+          groupId: `${stamp}-sim-profiles`,
+          simStart: opts.start,
+          deliveryDelayS: 60,
+          uploadLatencyS: 2,
+        });
+      }
       try {
         const summary = await runSimulation(opts, sink, {
           speed,
+          ...(feed ? { profiles: feed } : {}),
           beforePings: async () => {
+            if (feed) {
+              // Give the publisher a moment to publish every tag's profile before the first ping.
+              const tags = buildFleet(opts).map((spec) => spec.enrolment.tagId);
+              await feed.received(tags, 30_000).catch(() => undefined);
+              log(
+                `demo: device profiles: ${feed.tagsReceived} of ${opts.subjects} tags have one (publisher metrics on http://127.0.0.1:${profiles?.httpPort}/metrics); tags obey them after a 60 s delivery delay`,
+              );
+            }
             const config = loadConfig({
               ...process.env,
               KAFKA_BROKERS: broker.brokers.join(','),
@@ -189,6 +243,8 @@ export const demoCommand: Subcommand = {
       await new Promise((r) => setTimeout(r, 1_500));
     } finally {
       process.off('SIGINT', onSigint);
+      await feed?.close();
+      await profiles?.stop();
       await centre?.stop();
       await notify?.stop();
       await worker?.stop();
@@ -214,6 +270,9 @@ export const demoCommand: Subcommand = {
         ? `  latency ping publish -> alert committed: p50 ${s.p50.toFixed(0)} ms, p95 ${s.p95.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms (n=${s.n})`
         : '  latency: no alerts yet',
       notify?.summary() ?? '  police notifications: notifier not started',
+      feed && profiles
+        ? `  device profiles: ${profiles.publisher.stats.profilesWritten} published (${profiles.publisher.stats.tombstonesWritten} tombstones); tags obeyed: ${feed.stats.realTimeFixes} real-time fixes, ${feed.stats.realTimeUploads} real-time uploads, ${(feed.stats.realTimeMs / 3_600_000).toFixed(1)} tag-hours in real-time mode`
+        : '  device profiles: off',
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
@@ -232,6 +291,7 @@ function parse(argv: string[]) {
       brokers: { type: 'string' },
       'keep-broker': { type: 'boolean' },
       'keep-topics': { type: 'boolean' },
+      profiles: { type: 'string' },
     },
     strict: true,
   }).values;

@@ -65,6 +65,8 @@ if (isEntryPoint(import.meta.url, process.argv[1])) {
     (err: unknown) => {
       console.error(err instanceof Error ? (err.stack ?? err.message) : err);
       process.exitCode = 1;
+      // A command that threw may have left a client connected (a producer it never closed).
+      setTimeout(() => process.exit(1), EXIT_GRACE_MS).unref();
     },
   );
 }

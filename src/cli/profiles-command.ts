@@ -1,16 +1,16 @@
 /**
  * `fenceline profiles`: the device-profile publisher (src/stream/profile-publisher.ts) as a
  * process. Reads the zones and enrolments topics in full, keeps `fenceline.device-config` equal
- * to the profiles they imply (exactly once, transactional), and follows changes. SIGTERM/SIGINT
- * finish the transaction in flight and exit 0; a failed commit exits 1 (a restart is safe: it
+ * to the profiles they imply (exactly once, transactional), and follows changes. Serves
+ * /metrics, /healthz and /readyz (src/ops/profiles-runtime.ts). SIGTERM/SIGINT finish the
+ * transaction in flight (within 5 s) and exit 0, whatever the state; a failed commit exits 1 (a restart is safe: it
  * reads back what was published). A bad configuration value exits 2 naming the variable.
  */
 import { createHmac } from 'node:crypto';
 import { DEFAULT_PROFILE_CONFIG, type KeyedHash, type ProfileConfig } from '../engine/index.js';
 import { ConfigError, createLogger } from '../ops/index.js';
 import { loadProfilesConfig, PROFILES_ENV_VARS, type ProfilesConfig } from '../ops/profiles-config.js';
-import { createKafka } from '../stream/kafka-client.js';
-import { ProfilePublisher } from '../stream/profile-publisher.js';
+import { type RunningProfiles, startProfiles } from '../ops/profiles-runtime.js';
 import type { Subcommand } from './main.js';
 
 const USAGE = [
@@ -60,27 +60,26 @@ export const profilesCommand: Subcommand = {
     const fatalError = new Promise<Error>((resolve) => {
       fatal = resolve;
     });
-    const publisher = new ProfilePublisher({
-      kafka: createKafka(config.kafka, logger),
-      logger,
-      topics: config.topics,
-      createTopics: config.createTopics,
-      deviceConfigPartitions: config.deviceConfigPartitions,
-      transactionalId: config.transactionalId,
-      groupPrefix: `${config.transactionalId}.tables`,
-      profile: profileConfigOf(config),
-      hash: hmacKeyedHash(config.secret),
-      clock: Date.now,
-      flushIntervalMs: config.flushIntervalMs,
-      onFatal: (err) => fatal?.(err),
-    });
     const signalled = new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGTERM', () => resolve('SIGTERM'));
       process.once('SIGINT', () => resolve('SIGINT'));
     });
-    const started = publisher.start().then(
+    let running: RunningProfiles;
+    try {
+      running = await startProfiles(config, {
+        logger,
+        profile: profileConfigOf(config),
+        hash: hmacKeyedHash(config.secret),
+        onFatal: (err) => fatal?.(err),
+      });
+    } catch (err) {
+      // The HTTP port is taken, or the like: say which, exit 1.
+      logger.fatal({ err }, 'profiles publisher failed to start');
+      return 1;
+    }
+    const started = running.started.then(
       () => {
-        logger.info({ published: publisher.stats }, 'device profiles ready');
+        logger.info({ published: running.publisher.stats }, 'device profiles ready');
         return new Promise<never>(() => {});
       },
       (err: Error) => err,
@@ -90,13 +89,17 @@ export const profilesCommand: Subcommand = {
       fatalError.then((err) => ({ kind: 'fatal' as const, err })),
       started.then((err) => ({ kind: 'fatal' as const, err })),
     ]);
+    // Whatever the state (starting, live, flushing), stopping is bounded: the transaction in
+    // flight gets a few seconds, then the process exits regardless (a restart is safe).
+    const stopBounded = () =>
+      Promise.race([running.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 5_000).unref())]);
     if (outcome.kind === 'signal') {
       logger.info({ signal: outcome.signal }, 'stopping');
-      await Promise.race([publisher.stop(), new Promise((r) => setTimeout(r, 10_000))]);
+      await stopBounded();
       return 0;
     }
     logger.fatal({ err: outcome.err }, 'profiles publisher failed');
-    await Promise.race([publisher.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
+    await stopBounded();
     return 1;
   },
 };

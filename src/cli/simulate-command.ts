@@ -4,11 +4,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { DEFAULT_TOPICS, type TopicNames } from '../contract/index.js';
+import { DEFAULT_DEVICE_CONFIG_TOPIC, DEFAULT_TOPICS, type TopicNames } from '../contract/index.js';
 import { DEFAULT_PROFILE_CONFIG } from '../engine/index.js';
 import { createKafka, type KafkaConnectionConfig } from '../kafka/connection.js';
 import { ConfigError, loadKafkaConnection } from '../ops/index.js';
+import type { DeviceProfileFeed } from '../sim/device-mode.js';
 import { buildFleet } from '../sim/fleet.js';
+import { KafkaProfileFeed } from '../sim/kafka-profile-feed.js';
 import { KafkaSink } from '../sim/kafka-sink.js';
 import { runSimulation } from '../sim/run-simulation.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from '../sim/sim-options.js';
@@ -33,8 +35,14 @@ const USAGE = `Usage: fenceline simulate [options]
   --out <file.jsonl>     write {topic,key,timestamp,value} lines instead of publishing to Kafka
   --truth <file.jsonl>   write ground truth (true entries/exits, curfew breaches, tamper, low battery)
   --quiet                no progress on stderr
-  --device-profiles      tags obey device profiles computed in-process by the engine (key: $PROFILE_SECRET, else random)
-  --profile-delay-s <s>  profile publish -> on the device                      default 60`;
+  --profiles <source>    device profiles the tags obey: off, engine (computed in-process; key $PROFILE_SECRET,
+                         else random) or kafka (consumed from the device-config topic that
+                         \`fenceline profiles\` publishes; tombstones remove a tag's profile)   default off
+  --device-profiles      same as --profiles engine
+  --profile-delay-s <s>  profile publish -> on the device                      default 60
+  --topic-device-config <name>  topic for --profiles kafka  default $TOPIC_DEVICE_CONFIG or ${DEFAULT_DEVICE_CONFIG_TOPIC}
+  --profiles-wait-s <s>  --profiles kafka: before the first ping, wait up to s seconds until every
+                         simulated tag has received its profile (then go on regardless)   default 30`;
 
 export function parseNumber(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -88,6 +96,9 @@ export const simulateCommand: Subcommand = {
   async run(argv: string[]): Promise<number> {
     let values: Record<string, string | boolean | undefined>;
     let opts: SimOptions;
+    let profileSource: ProfileSource;
+    let delayS: number;
+    let waitS: number;
     try {
       values = parseArgs({
         args: argv,
@@ -104,11 +115,19 @@ export const simulateCommand: Subcommand = {
           truth: { type: 'string' },
           quiet: { type: 'boolean' },
           'device-profiles': { type: 'boolean' },
+          profiles: { type: 'string' },
           'profile-delay-s': { type: 'string' },
+          'topic-device-config': { type: 'string' },
+          'profiles-wait-s': { type: 'string' },
         },
         strict: true,
       }).values;
       opts = simOptionsFrom(values, DEFAULT_SIM_OPTIONS);
+      profileSource = parseProfileSource(values);
+      delayS = parseNumber('profile-delay-s', str0(values, 'profile-delay-s'), 60);
+      waitS = parseNumber('profiles-wait-s', str0(values, 'profiles-wait-s'), 30);
+      if (delayS < 0) throw new Error('--profile-delay-s: must be >= 0');
+      if (waitS < 0) throw new Error('--profiles-wait-s: must be >= 0');
     } catch (err) {
       process.stderr.write(`fenceline simulate: ${(err as Error).message}\n\n${USAGE}\n`);
       return 2;
@@ -141,18 +160,64 @@ export const simulateCommand: Subcommand = {
           topics,
           pingsPartitions: parseNumber('partitions', str('partitions'), 12),
         });
-    const profiles =
-      values['device-profiles'] === true
-        ? inProcessProfileFeed(opts, buildFleet(opts), {
-            profile: DEFAULT_PROFILE_CONFIG,
-            hash: hmacKeyedHash(process.env.PROFILE_SECRET || randomBytes(32).toString('hex')),
-            deliveryDelayS: parseNumber('profile-delay-s', str('profile-delay-s'), 60),
-            uploadLatencyS: 2,
-          })
-        : undefined;
+    const deviceConfigTopic =
+      str('topic-device-config') ?? process.env.TOPIC_DEVICE_CONFIG ?? DEFAULT_DEVICE_CONFIG_TOPIC;
+    const fleet = profileSource === 'off' ? [] : buildFleet(opts);
+    let kafkaFeed: KafkaProfileFeed | undefined;
+    let profiles: DeviceProfileFeed | undefined;
+    try {
+      if (profileSource === 'engine') {
+        profiles = inProcessProfileFeed(opts, fleet, {
+          profile: DEFAULT_PROFILE_CONFIG,
+          hash: hmacKeyedHash(process.env.PROFILE_SECRET || randomBytes(32).toString('hex')),
+          deliveryDelayS: delayS,
+          uploadLatencyS: 2,
+        });
+      } else if (profileSource === 'kafka') {
+        kafkaFeed = await KafkaProfileFeed.start({
+          kafka: createKafka(connection, 'fenceline-sim-profiles', {
+            retry: { initialRetryTime: 300, retries: 10 },
+          }),
+          topic: deviceConfigTopic,
+          groupId: `fenceline-sim-profiles-${randomBytes(6).toString('hex')}`,
+          simStart: opts.start,
+          deliveryDelayS: delayS,
+          uploadLatencyS: 2,
+        });
+        profiles = kafkaFeed;
+      }
+    } catch (err) {
+      await sink.close().catch(() => undefined);
+      throw err;
+    }
+    // Before the first ping: read what is on the topic, then give the publisher (which has just
+    // seen the zones and enrolments) time to publish a profile for every tag of the fleet.
+    // Ctrl-C while waiting ends the wait (the run then stops before its first ping).
+    let interruptWait: () => void = () => {};
+    const waitInterrupted = new Promise<void>((resolve) => {
+      interruptWait = resolve;
+    });
+    const awaitProfiles = async (feed: KafkaProfileFeed) => {
+      await Promise.race([feed.caughtUp(60_000), waitInterrupted]);
+      if (waitS > 0) {
+        await Promise.race([
+          feed
+            .received(
+              fleet.map((s) => s.enrolment.tagId),
+              waitS * 1000,
+            )
+            .catch(() => undefined),
+          waitInterrupted,
+        ]);
+      }
+      process.stderr.write(
+        `fenceline simulate: device profiles from ${deviceConfigTopic}: ${feed.tagsReceived} of ${fleet.length} tags have one\n`,
+      );
+    };
     let interrupted = false;
     const onSigint = () => {
       interrupted = true;
+      interruptWait();
     };
     process.once('SIGINT', onSigint);
     try {
@@ -165,6 +230,7 @@ export const simulateCommand: Subcommand = {
         progress: values.quiet !== true,
         shouldStop: () => interrupted,
         ...(profiles ? { profiles } : {}),
+        ...(kafkaFeed ? { beforePings: () => awaitProfiles(kafkaFeed) } : {}),
       });
       process.stderr.write(
         `${JSON.stringify({
@@ -177,7 +243,14 @@ export const simulateCommand: Subcommand = {
           fixes: summary.fixes,
           truth: summary.truth,
           ...(profiles
-            ? { realTimeFixes: profiles.stats.realTimeFixes, realTimeUploads: profiles.stats.realTimeUploads }
+            ? {
+                profiles: profileSource,
+                realTimeFixes: profiles.stats.realTimeFixes,
+                realTimeUploads: profiles.stats.realTimeUploads,
+              }
+            : {}),
+          ...(kafkaFeed
+            ? { profilesReceived: kafkaFeed.counts, tagsWithProfile: kafkaFeed.tagsReceived }
             : {}),
           wallS: summary.wallMs / 1000,
           stoppedEarly: summary.stoppedEarly,
@@ -186,7 +259,25 @@ export const simulateCommand: Subcommand = {
       return 0;
     } finally {
       process.off('SIGINT', onSigint);
+      await kafkaFeed?.close();
       await sink.close();
     }
   },
 };
+
+type ProfileSource = 'off' | 'engine' | 'kafka';
+
+function str0(values: Record<string, string | boolean | undefined>, k: string): string | undefined {
+  return typeof values[k] === 'string' ? (values[k] as string) : undefined;
+}
+
+/** --profiles off|engine|kafka; --device-profiles is the older spelling of engine. */
+export function parseProfileSource(values: Record<string, string | boolean | undefined>): ProfileSource {
+  const raw = str0(values, 'profiles');
+  if (raw === undefined) return values['device-profiles'] === true ? 'engine' : 'off';
+  if (raw !== 'off' && raw !== 'engine' && raw !== 'kafka')
+    throw new Error(`--profiles: expected off, engine or kafka, got ${JSON.stringify(raw)}`);
+  if (values['device-profiles'] === true && raw !== 'engine')
+    throw new Error('--device-profiles contradicts --profiles; use one');
+  return raw;
+}

@@ -35,6 +35,8 @@ export interface ProfilesConfig {
   fixIntervalS: number;
   uploadWithinS: number;
   flushIntervalMs: number;
+  /** /metrics, /healthz, /readyz. */
+  http: { host: string; port: number };
   logLevel: LogLevel;
 }
 
@@ -72,6 +74,8 @@ export const PROFILES_ENV_VARS = {
   PROFILE_FIX_INTERVAL_S: { default: '15', meaning: 'real-time mode: seconds between fixes' },
   PROFILE_UPLOAD_WITHIN_S: { default: '0', meaning: 'real-time mode: upload each fix within (0 = at once)' },
   PROFILE_FLUSH_MS: { default: '250', meaning: 'changes are batched into one transaction this often' },
+  PROFILES_HTTP_HOST: { default: '127.0.0.1', meaning: 'bind address of /metrics /healthz /readyz' },
+  PROFILES_HTTP_PORT: { default: '9466', meaning: 'port of that server; 0 picks a free one' },
   LOG_LEVEL: { default: 'info', meaning: LOG_LEVELS.join(', ') },
 } as const satisfies Record<string, ProfilesVarDoc>;
 type VarName = keyof typeof PROFILES_ENV_VARS;
@@ -97,6 +101,8 @@ const Schema = z.object({
   PROFILE_FIX_INTERVAL_S: integerVar(1, 3600),
   PROFILE_UPLOAD_WITHIN_S: integerVar(0, 3600),
   PROFILE_FLUSH_MS: integerVar(10, 60_000),
+  PROFILES_HTTP_HOST: tokenVar(255),
+  PROFILES_HTTP_PORT: integerVar(0, 65_535),
   LOG_LEVEL: enumVar(LOG_LEVELS),
 });
 
@@ -139,6 +145,7 @@ export function loadProfilesConfig(env: Record<string, string | undefined>): Pro
     fixIntervalS: e.PROFILE_FIX_INTERVAL_S,
     uploadWithinS: e.PROFILE_UPLOAD_WITHIN_S,
     flushIntervalMs: e.PROFILE_FLUSH_MS,
+    http: { host: e.PROFILES_HTTP_HOST, port: e.PROFILES_HTTP_PORT },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -36,6 +36,11 @@ export interface DeviceProfileFeed {
   /** Upload to backend, seconds (cellular session set-up and transfer). */
   readonly uploadLatencyS: number;
   readonly stats: DeviceModeStats;
+  /**
+   * The run reached simulated time `simMs` (each upload batch). A live feed (from Kafka) stamps
+   * what it receives with it; a precomputed timeline ignores it.
+   */
+  advanceTo?(simMs: number): void;
 }
 
 export function newDeviceModeStats(): DeviceModeStats {

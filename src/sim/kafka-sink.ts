@@ -8,7 +8,15 @@
  * the contract, so it cannot know how to connect (TLS, SASL); the composition root (the CLI, the
  * demo, the benchmarks) builds the client with createKafka (src/kafka/connection.ts).
  */
-import { type Admin, CompressionTypes, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import {
+  type Admin,
+  CompressionTypes,
+  type ITopicConfig,
+  type Kafka,
+  type Message,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
 import type { TopicNames } from '../contract/index.js';
 import type { SimSink } from './sinks.js';
 import type { SimPing } from './subject-sim.js';
@@ -36,10 +44,40 @@ export async function ensureSimTopics(admin: Admin, opts: KafkaSinkOptions): Pro
     { topic: opts.topics.zones, numPartitions: 1, configEntries: COMPACTED },
     { topic: opts.topics.enrolments, numPartitions: 1, configEntries: COMPACTED },
   ].filter((t) => !existing.has(t.topic));
-  if (wanted.length === 0) return;
-  await admin.createTopics({ topics: wanted, waitForLeaders: true }).catch((err: Error) => {
-    if (!/already exists/i.test(err.message)) throw err;
-  });
+  await createTopicsSettled(admin, wanted);
+}
+
+/**
+ * Create topics (an existing one is fine) and return once every partition has a leader. On a
+ * loaded broker kafkajs' own wait for leaders can fail with "does not host this topic-partition"
+ * (metadata not propagated yet, which it does not retry): the topics exist by then, so wait for
+ * their metadata here instead of failing the run.
+ */
+export async function createTopicsSettled(admin: Admin, topics: ITopicConfig[]): Promise<void> {
+  if (topics.length === 0) return;
+  try {
+    await admin.createTopics({ topics, waitForLeaders: true });
+    return;
+  } catch (err) {
+    const e = err as Error & { type?: string };
+    if (/already exists/i.test(e.message)) return;
+    const notYet =
+      e.type === 'UNKNOWN_TOPIC_OR_PARTITION' ||
+      e.type === 'LEADER_NOT_AVAILABLE' ||
+      /does not host this topic-partition/i.test(e.message);
+    if (!notYet) throw err;
+  }
+  const names = topics.map((t) => t.topic);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics: names });
+      if (meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      if (attempt >= 60) throw err;
+    }
+    if (attempt >= 60) throw new Error(`topics have no leader after 30 s: ${names.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 export class KafkaSink implements SimSink {

@@ -89,6 +89,7 @@ export async function runSimulation(
           s.pings += ev.pings.length;
           for (const p of ev.pings) if (p.ping.lat !== undefined) s.fixes++;
           s.simReachedMs = ev.uploadAt;
+          run.profiles?.advanceTo?.(ev.uploadAt);
           await sink.pings(ev.key, ev.uploadAt, ev.pings);
           await pace(run, s, sink, paceStart, ev.uploadAt - opts.start);
           const wallS = (Date.now() - t0) / 1000;

@@ -50,7 +50,19 @@ export interface ProfilePublisherOptions {
   readonly flushIntervalMs: number;
   /** A commit failed or a table died: the caller should stop the process (restart is safe). */
   readonly onFatal: (err: Error) => void;
+  /** Told what happens, for metrics (src/ops/profiles-metrics.ts); the publisher never imports prom-client. */
+  readonly observer?: ProfilesObserver;
 }
+
+/** What the publisher reports as it goes (observability is emitted, not imported). */
+export interface ProfilesObserver {
+  /** A transaction committed `profiles` profiles and `tombstones` tombstones at `at` (epoch ms). */
+  published(e: { profiles: number; tombstones: number; at: number }): void;
+  /** An input record was rejected (logged by offset and reason, never content). */
+  rejected(topic: 'zones' | 'enrolments' | 'device-config'): void;
+}
+
+export type PublisherPhase = 'created' | 'reading-back' | 'loading-tables' | 'live' | 'failed' | 'stopped';
 
 export interface PublisherStats {
   transactions: number;
@@ -76,10 +88,14 @@ export class ProfilePublisher {
   private readonly log: Logger;
   private producer: Producer | undefined;
   private tables: GlobalTable[] = [];
+  private readBack: GlobalTable | undefined;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private ready = false;
   private stopped = false;
+  private phase: PublisherPhase = 'created';
+  private failure: string | undefined;
+  private lastPublishAt: number | undefined;
 
   constructor(private readonly o: ProfilePublisherOptions) {
     this.log = o.logger.child({ component: 'profiles' });
@@ -87,6 +103,37 @@ export class ProfilePublisher {
 
   get isReady(): boolean {
     return this.ready;
+  }
+
+  /** Tags with a profile on the topic, zones and enrolments loaded (for gauges). */
+  sizes(): { published: number; zones: number; enrolments: number } {
+    return { published: this.published.size, zones: this.zones.size, enrolments: this.enrolments.size };
+  }
+
+  /**
+   * For /readyz: ready once the zones and enrolments tables caught up and the profiles they
+   * imply were committed, and while both tables stay live (a crashed table rebuilds: not ready
+   * meanwhile) and no commit failed. Counts and states only, never zone content.
+   */
+  readiness(): { ready: boolean; detail: Record<string, unknown> } {
+    const [zones, enrolments] = this.tables;
+    const tablesLive = this.tables.length === 2 && this.tables.every((t) => t.isCaughtUp);
+    const ready = this.ready && tablesLive && this.phase === 'live';
+    return {
+      ready,
+      detail: {
+        phase: this.phase,
+        // Counts: tags with a profile on the topic, zones and enrolments loaded.
+        ...this.sizes(),
+        ...(zones && enrolments
+          ? { tables: { zones: zones.detail(), enrolments: enrolments.detail() } }
+          : {}),
+        ...(this.lastPublishAt !== undefined
+          ? { lastPublishAt: new Date(this.lastPublishAt).toISOString() }
+          : {}),
+        ...(this.failure !== undefined ? { failed: this.failure } : {}),
+      },
+    };
   }
 
   /** Resolves once the first full reconciliation is committed. */
@@ -100,6 +147,7 @@ export class ProfilePublisher {
       transactionTimeout: STREAM_TUNING.transactionTimeoutMs,
     });
     await this.producer.connect();
+    this.phase = 'reading-back';
     const readBack = new GlobalTable({
       kafka,
       name: 'device-config',
@@ -109,8 +157,11 @@ export class ProfilePublisher {
       handler: foldingHandler((r) => this.applyPublished(r)),
       afterBatch: () => {},
     });
+    this.readBack = readBack;
+    if (this.stopped) return;
     await readBack.start();
     await readBack.stop();
+    if (this.stopped) return;
     this.log.info({ published: this.published.size }, 'device-config read back');
     const zoneTable = new GlobalTable({
       kafka,
@@ -131,18 +182,24 @@ export class ProfilePublisher {
       afterBatch: () => {},
     });
     this.tables = [zoneTable, enrolmentTable];
+    if (this.stopped) return;
+    this.phase = 'loading-tables';
     await Promise.all(this.tables.map((t) => t.start()));
     for (const tags of this.tagsOfSubject.values()) for (const t of tags) this.dirty.add(t);
     for (const t of this.published.keys()) this.dirty.add(t);
+    if (this.stopped) return;
     await this.flush();
     this.ready = true;
+    this.phase = 'live';
     this.timer = setInterval(() => this.tick(), this.o.flushIntervalMs);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.phase !== 'failed') this.phase = 'stopped';
     if (this.timer) clearInterval(this.timer);
     await this.flushing?.catch(() => undefined);
+    await this.readBack?.stop().catch(() => undefined);
     await Promise.all(this.tables.map((t) => t.stop().catch(() => undefined)));
     await this.producer?.disconnect().catch(() => undefined);
   }
@@ -154,6 +211,8 @@ export class ProfilePublisher {
     if (this.dirty.size === 0) return;
     this.flushing = this.flush()
       .catch((err: Error) => {
+        this.phase = 'failed';
+        this.failure = err.message;
         this.stopped = true;
         if (this.timer) clearInterval(this.timer);
         this.o.onFatal(err);
@@ -184,6 +243,8 @@ export class ProfilePublisher {
     }
     recordPublished(this.published, writes);
     const tombstones = writes.filter((w) => w.profile === null).length;
+    this.lastPublishAt = this.o.clock();
+    this.o.observer?.published({ profiles: writes.length - tombstones, tombstones, at: this.lastPublishAt });
     this.stats.transactions++;
     this.stats.profilesWritten += writes.length - tombstones;
     this.stats.tombstonesWritten += tombstones;
@@ -218,7 +279,10 @@ export class ProfilePublisher {
     } catch {
       // Not JSON: treated as "something else was published", so the tag is rewritten.
     }
-    if (id === '?') this.log.warn({ tagId, offset: r.offset }, 'unreadable device profile; will rewrite');
+    if (id === '?') {
+      this.log.warn({ tagId, offset: r.offset }, 'unreadable device profile; will rewrite');
+      this.o.observer?.rejected('device-config');
+    }
     this.published.set(tagId, id);
   }
 
@@ -227,6 +291,7 @@ export class ProfilePublisher {
     if (!d.ok) {
       const { field, reason } = safeFields(d.error);
       this.log.warn({ zoneId: d.key, field, reason, offset: r.offset }, 'zone rejected');
+      this.o.observer?.rejected('zones');
       return;
     }
     const before = this.zones.get(d.key)?.subjectId;
@@ -238,6 +303,7 @@ export class ProfilePublisher {
       } catch {
         // The previous version stays in force, as in the worker (world-tables.ts).
         this.log.warn({ zoneId: d.key, offset: r.offset }, 'zone rejected');
+        this.o.observer?.rejected('zones');
         return;
       }
     }
@@ -250,6 +316,7 @@ export class ProfilePublisher {
     if (!d.ok) {
       const { field, reason } = safeFields(d.error);
       this.log.warn({ tagId: d.key, field, reason, offset: r.offset }, 'enrolment rejected');
+      this.o.observer?.rejected('enrolments');
       return;
     }
     const before = this.enrolments.get(d.key)?.subjectId;

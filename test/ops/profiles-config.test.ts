@@ -12,6 +12,17 @@ describe('loadProfilesConfig', () => {
     expect(c.offsetRadiusM).toBe(500);
     expect(c.fixIntervalS).toBe(15);
     expect(c.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    // Its /metrics, /healthz, /readyz listen on loopback unless told otherwise.
+    expect(c.http).toEqual({ host: '127.0.0.1', port: 9466 });
+  });
+
+  it('given a bad HTTP port, then the error names PROFILES_HTTP_PORT', () => {
+    expect(() => loadProfilesConfig({ PROFILE_SECRET: SECRET, PROFILES_HTTP_PORT: '70000' })).toThrow(
+      /^PROFILES_HTTP_PORT: /,
+    );
+    expect(loadProfilesConfig({ PROFILE_SECRET: SECRET, PROFILES_HTTP_HOST: '0.0.0.0' }).http.host).toBe(
+      '0.0.0.0',
+    );
   });
 
   it('given no secret or a short one, then it fails naming PROFILE_SECRET without showing the value', () => {

@@ -139,7 +139,11 @@ export async function startConsole(config: ConsoleConfig, logger: Logger): Promi
     P3: config.ackTargetsS.P3 * 1000,
   };
   const store = new CentreStore(ackTargetsMs);
-  const metrics = createConsoleMetrics(() => store.state);
+  let devices: DeviceFeed | undefined;
+  const metrics = createConsoleMetrics(
+    () => store.state,
+    () => devices?.book.tags.size ?? 0,
+  );
   store.onChange((_i, r) => {
     if (r.transition === undefined) return;
     const h = r.transition.kind === 'acknowledged' ? metrics.timeToAck : metrics.timeToClose;
@@ -148,7 +152,7 @@ export async function startConsole(config: ConsoleConfig, logger: Logger): Promi
   const kafka = createKafka(config.kafka, logger);
   const runner = new FoldRunner(kafka, config, store, metrics, logger);
   // Device status is not part of readiness: the queue must not wait for an hour of pings.
-  const devices = new DeviceFeed(kafka, config, metrics, logger);
+  devices = new DeviceFeed(kafka, config, metrics, logger);
   const producer = new ActionProducer(kafka, config.topics);
   const hub = new EventStreamHub(store, (n) => metrics.clients.set(n));
   const sessions = new SessionStore(config.sessionIdleS * 1000);

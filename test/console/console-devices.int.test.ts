@@ -111,6 +111,7 @@ describe('console device status and tracks from pings (browser + broker)', () =>
     expect(running.devices.book.counts).toMatchObject({ pings: windowPings.length, malformed: 1 });
     const metrics = await (await fetch(`${running.url}/metrics`)).text();
     expect(metrics).toMatch(/fenceline_console_malformed_records_total\{topic="pings"\} 1/);
+    expect(metrics).toMatch(/fenceline_console_device_tags 1\b/);
     const warn = h.logs.find((l) => l.includes('malformed ping skipped'));
     expect(warn).toContain('"offset"');
   });

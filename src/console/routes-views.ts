@@ -79,17 +79,24 @@ export function registerViewRoutes(app: FastifyInstance, ctx: ConsoleContext): v
           : []),
       ])
       .sort((a, b) => a.ts - b.ts);
-    const audit: ConsoleAudit = {
-      auditId: randomUUID(),
-      view: zone !== undefined ? 'zone_geometry' : 'track',
+    const pings = pingTrack(ctx, incident.subjectId);
+    // One record per kind of data shown: a search for who saw a subject's track must find map
+    // views too, not only those without a zone.
+    const base = {
       user: p.user,
       role: p.role,
       at: ctx.now(),
       subjectId: incident.subjectId,
       incidentId: incident.incidentId,
-      ...(zone !== undefined && { zoneIds: [zone.zoneId] }),
     };
-    await ctx.producer.sendAudit(audit);
+    const audits: ConsoleAudit[] = [];
+    if (zone !== undefined) {
+      audits.push({ auditId: randomUUID(), view: 'zone_geometry', ...base, zoneIds: [zone.zoneId] });
+    }
+    if (zone === undefined || track.length > 0 || pings.length > 0) {
+      audits.push({ auditId: randomUUID(), view: 'track', ...base });
+    }
+    for (const audit of audits) await ctx.producer.sendAudit(audit);
     return {
       incidentId: incident.incidentId,
       zone: zone && {
@@ -112,7 +119,7 @@ export function registerViewRoutes(app: FastifyInstance, ctx: ConsoleContext): v
       track,
       // The tags' own fixes (not only alert evidence): the recent walk, for telling a single
       // jumping fix from a real walk-in.
-      pings: pingTrack(ctx, incident.subjectId),
+      pings,
       devicesCaughtUp: ctx.devices.caughtUp,
     };
   });

@@ -185,9 +185,12 @@ describe('console device status and tracks from pings (browser + broker)', () =>
     const audit = (await consumeAll(brokers, h.topics.consoleAudit, { idleMs: 2000 })).map((m) =>
       JSON.parse(m.value!.toString()),
     );
-    expect(audit).toContainEqual(
-      expect.objectContaining({ user: 'olga', subjectId: SUBJECT, incidentId: alert.breachId }),
-    );
+    // The map showed the zone and the track: one audit record for each.
+    for (const view of ['zone_geometry', 'track']) {
+      expect(audit).toContainEqual(
+        expect.objectContaining({ view, user: 'olga', subjectId: SUBJECT, incidentId: alert.breachId }),
+      );
+    }
   });
 
   it('the subject track is drawn on request and recorded; auditors are refused tracks and never see coordinates', async () => {

@@ -157,6 +157,8 @@ async function main() {
     TOPIC_CONSOLE_AUDIT: `${stamp}.console-audit`,
     TOPIC_ZONES: `${stamp}.zones`,
     TOPIC_ENROLMENTS: `${stamp}.enrolments`,
+    // Empty: device status is not part of readiness, but its reader runs as in production.
+    TOPIC_PINGS: `${stamp}.pings`,
   };
   let child: ChildProcess | undefined;
   const dir = await mkdtemp(join(tmpdir(), 'fenceline-console-bench-'));

@@ -15,7 +15,14 @@
  */
 import type { Alert, AlertAction, NotificationRecord, Severity } from '../contract/index.js';
 import { incidentIdOf, NOTIFICATION_FAILED_OUTCOMES } from '../contract/index.js';
-import { type ActionEntry, compareQueue, type Incident, SEVERITY_RANK, type Verdict } from './incident.js';
+import {
+  type ActionEntry,
+  type AlertSummary,
+  compareQueue,
+  type Incident,
+  SEVERITY_RANK,
+  type Verdict,
+} from './incident.js';
 import { isClearing, zoneKindOf } from './pairs.js';
 import { decide } from './workflow.js';
 
@@ -67,13 +74,17 @@ function higher(a: Severity, b: Severity): Severity {
   return SEVERITY_RANK[a] <= SEVERITY_RANK[b] ? a : b;
 }
 
-function commit(state: CentreState, next: Omit<Incident, 'seq' | 'ackDueAt'>): Incident {
+/**
+ * Stamps `next` (a fresh object each caller has just built, never one already handed out) with
+ * its sequence number and acknowledge deadline and stores it. Stamping in place rather than
+ * copying again halves the allocation per change: a start-up replay of 100k records was
+ * dominated by garbage collection of such copies.
+ */
+function commit(state: CentreState, next: Omit<Incident, 'seq' | 'ackDueAt'> & Partial<Incident>): Incident {
   state.seq += 1;
-  const incident: Incident = {
-    ...next,
-    ackDueAt: next.openedAt + state.ackTargetsMs[next.severity],
-    seq: state.seq,
-  };
+  const incident = next as Incident;
+  incident.ackDueAt = next.openedAt + state.ackTargetsMs[next.severity];
+  incident.seq = state.seq;
   state.incidents.set(incident.incidentId, incident);
   return incident;
 }
@@ -82,18 +93,19 @@ function applyAlert(state: CentreState, alert: Alert): FoldResult {
   if (state.alertIds.has(alert.alertId)) return {};
   state.alertIds.add(alert.alertId);
   const id = incidentIdOf(alert);
-  const summary = {
+  // Assigned, not spread from `cond && {...}`: that allocates a throw-away object per field.
+  const summary: AlertSummary = {
     alertId: alert.alertId,
     type: alert.type,
     severity: alert.severity,
     ts: alert.ts,
     emittedAt: alert.emittedAt,
     evidenceCount: alert.evidence?.length ?? 0,
-    ...(alert.certainty !== undefined && { certainty: alert.certainty }),
-    ...(alert.late !== undefined && { late: alert.late }),
-    ...(alert.zoneVersion !== undefined && { zoneVersion: alert.zoneVersion }),
-    ...(alert.distanceM !== undefined && { distanceM: alert.distanceM }),
   };
+  if (alert.certainty !== undefined) summary.certainty = alert.certainty;
+  if (alert.late !== undefined) summary.late = alert.late;
+  if (alert.zoneVersion !== undefined) summary.zoneVersion = alert.zoneVersion;
+  if (alert.distanceM !== undefined) summary.distanceM = alert.distanceM;
   const prev = state.incidents.get(id);
   const clearing = isClearing(alert.type);
   let changed: Incident;
@@ -120,9 +132,8 @@ function applyAlert(state: CentreState, alert: Alert): FoldResult {
       notifyFailed: false,
     });
   } else {
-    const { seq: _s, ackDueAt: _d, ...rest } = prev;
     changed = commit(state, {
-      ...rest,
+      ...prev,
       // A clearing alert is no worse than its opener; the opener's severity stands.
       severity: clearing ? prev.severity : higher(prev.severity, alert.severity),
       alerts: [...prev.alerts, summary].sort((a, b) => a.ts - b.ts || (a.alertId < b.alertId ? -1 : 1)),
@@ -172,9 +183,8 @@ function applyAction(state: CentreState, action: AlertAction): FoldResult {
     return { verdict };
   }
   state.verdicts.set(action.actionId, { ok: true });
-  const { seq: _s, ackDueAt: _d, ...rest } = prev;
-  const next: Omit<Incident, 'seq' | 'ackDueAt'> = {
-    ...rest,
+  const next: Omit<Incident, 'seq' | 'ackDueAt'> & Partial<Incident> = {
+    ...prev,
     status: decision.to,
     actions: [...prev.actions, entryOf(action)],
   };
@@ -226,9 +236,8 @@ function applyNotification(state: CentreState, record: NotificationRecord): Fold
   if (state.notificationKeys.has(key)) return {};
   state.notificationKeys.add(key);
   const failed = NOTIFICATION_FAILED_OUTCOMES.includes(record.outcome);
-  const { seq: _s, ackDueAt: _d, ...rest } = prev;
   const changed = commit(state, {
-    ...rest,
+    ...prev,
     // The ledger is keyed by notificationId, so its records spread over partitions and arrive in
     // a different interleaving per consumer: keep them sorted so every console shows one order.
     notifications: [

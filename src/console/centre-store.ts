@@ -75,16 +75,17 @@ export class CentreStore {
     this.fold({ kind: 'alert', alert });
     if (!fresh) return;
     const list = this.positions.get(alert.subjectId) ?? [];
-    list.push({
+    const position: AlertPosition = {
       alertId: alert.alertId,
       incidentId: incidentIdOf(alert),
       type: alert.type,
       ts: alert.ts,
-      ...(alert.lat !== undefined && { lat: alert.lat }),
-      ...(alert.lon !== undefined && { lon: alert.lon }),
-      ...(alert.accuracyM !== undefined && { accuracyM: alert.accuracyM }),
       evidence: alert.evidence ?? [],
-    });
+    };
+    if (alert.lat !== undefined) position.lat = alert.lat;
+    if (alert.lon !== undefined) position.lon = alert.lon;
+    if (alert.accuracyM !== undefined) position.accuracyM = alert.accuracyM;
+    list.push(position);
     if (list.length > POSITIONS_PER_SUBJECT) list.shift();
     this.positions.set(alert.subjectId, list);
   }

@@ -33,6 +33,8 @@ export interface ConsoleConfig {
     enrolments: string;
   };
   createTopics: boolean;
+  /** The tags' own pings: device status and recent tracks (src/console/device-feed.ts). */
+  devices: { topic: string; windowS: number; fixesPerTag: number; maxTags: number };
   http: { host: string; port: number; tls?: { certFile: string; keyFile: string } };
   usersFile: string;
   sessionIdleS: number;
@@ -56,6 +58,10 @@ const EnvSchema = z.object({
   TOPIC_CONSOLE_AUDIT: topicVar(),
   TOPIC_ZONES: topicVar(),
   TOPIC_ENROLMENTS: topicVar(),
+  TOPIC_PINGS: topicVar(),
+  CONSOLE_DEVICE_WINDOW_S: integerVar(0, 7 * 86_400),
+  CONSOLE_TRACK_FIXES: integerVar(1, 10_000),
+  CONSOLE_DEVICE_MAX_TAGS: integerVar(1, 1_000_000),
   CREATE_TOPICS: booleanVar(),
   CONSOLE_HOST: tokenVar(255),
   CONSOLE_PORT: integerVar(0, 65_535),
@@ -107,6 +113,16 @@ export const CONSOLE_ENV_VARS: Readonly<
   TOPIC_ENROLMENTS: {
     default: DEFAULT_TOPICS.enrolments,
     meaning: 'enrolments topic (compacted; subject view)',
+  },
+  TOPIC_PINGS: { default: DEFAULT_TOPICS.pings, meaning: "the tags' pings (device status, recent tracks)" },
+  CONSOLE_DEVICE_WINDOW_S: {
+    default: '3600',
+    meaning: 'at start, read pings appended this far back (s); 0 = only new ones',
+  },
+  CONSOLE_TRACK_FIXES: { default: '120', meaning: 'fixes kept per tag for the track (newest by event time)' },
+  CONSOLE_DEVICE_MAX_TAGS: {
+    default: '20000',
+    meaning: 'tags whose device status is kept; the least recently heard is forgotten past this',
   },
   CREATE_TOPICS: { default: 'true', meaning: 'create missing topics at start-up' },
   CONSOLE_HOST: { default: '127.0.0.1', meaning: 'bind address of the console' },
@@ -189,6 +205,12 @@ export function loadConsoleConfig(env: Record<string, string | undefined>): Cons
       consoleAudit: e.TOPIC_CONSOLE_AUDIT,
       zones: e.TOPIC_ZONES,
       enrolments: e.TOPIC_ENROLMENTS,
+    },
+    devices: {
+      topic: e.TOPIC_PINGS,
+      windowS: e.CONSOLE_DEVICE_WINDOW_S,
+      fixesPerTag: e.CONSOLE_TRACK_FIXES,
+      maxTags: e.CONSOLE_DEVICE_MAX_TAGS,
     },
     createTopics: e.CREATE_TOPICS,
     http: {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ActionProducer } from './action-producer.js';
 import type { CentreStore } from './centre-store.js';
 import type { ConsoleConfig } from './config.js';
+import type { DeviceFeed } from './device-feed.js';
 import type { EventStreamHub } from './event-stream.js';
 import type { FoldRunner } from './fold-runner.js';
 import type { LoginLimiter } from './login-limiter.js';
@@ -14,6 +15,7 @@ export interface ConsoleContext {
   readonly config: ConsoleConfig;
   readonly store: CentreStore;
   readonly runner: FoldRunner;
+  readonly devices: DeviceFeed;
   readonly sessions: SessionStore;
   readonly limiter: LoginLimiter;
   readonly hub: EventStreamHub;

@@ -20,7 +20,10 @@ export interface ConsoleMetrics {
   startupSeconds: Gauge;
 }
 
-export function createConsoleMetrics(state: () => CentreState): ConsoleMetrics {
+export function createConsoleMetrics(
+  state: () => CentreState,
+  deviceTags: () => number = () => 0,
+): ConsoleMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: PREFIX });
   const registers = [registry];
@@ -33,6 +36,14 @@ export function createConsoleMetrics(state: () => CentreState): ConsoleMetrics {
       const counts: Record<Severity, number> = { P1: 0, P2: 0, P3: 0 };
       for (const i of state().incidents.values()) if (i.status !== 'closed') counts[i.severity] += 1;
       for (const [severity, n] of Object.entries(counts)) this.set({ severity }, n);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}device_tags`,
+    help: 'Tags whose device status (from pings) this console holds',
+    registers,
+    collect() {
+      this.set(deviceTags());
     },
   });
   return {

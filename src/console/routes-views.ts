@@ -5,8 +5,9 @@
  * record cannot be written, the map is not shown.
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { type DeviceStatus, deviceStatusOf, type Fix, trackOf } from '../centre/device-book.js';
 import { buildReport } from '../centre/index.js';
 import { type ConsoleAudit, describeZodError } from '../contract/index.js';
 import type { ConsoleContext } from './context.js';
@@ -21,14 +22,47 @@ const ReportQuery = z.object({
     .default(24),
 });
 
+/**
+ * The subject's tags with their enrolment windows. Only current enrolments (the table is keyed by
+ * tag): a tag re-issued to someone else shows the new wearer's pings under the new subject only,
+ * and a subject's track is clipped to its enrolment, so nobody else's fixes are shown under it.
+ */
+function tagsOf(ctx: ConsoleContext, subjectId: string): Array<{ tagId: string; from: number; to: number }> {
+  return ctx.store
+    .tagsOf(subjectId)
+    .map((e) => ({ tagId: e.tagId, from: e.validFrom ?? -Infinity, to: e.validTo ?? Infinity }))
+    .sort((a, b) => (a.tagId < b.tagId ? -1 : 1));
+}
+
+/** Fixes from the tags' own pings, oldest first, merged over the subject's tags. */
+function pingTrack(ctx: ConsoleContext, subjectId: string): Array<Fix & { tagId: string }> {
+  return tagsOf(ctx, subjectId)
+    .flatMap((t) =>
+      trackOf(ctx.devices.book, t.tagId, t.from)
+        .filter((f) => f.ts < t.to)
+        .map((f) => ({ ...f, tagId: t.tagId })),
+    )
+    .sort((a, b) => a.ts - b.ts);
+}
+
+function deviceStatuses(ctx: ConsoleContext, subjectId: string): DeviceStatus[] {
+  // A status last heard before this enrolment began was the previous wearer's.
+  return tagsOf(ctx, subjectId)
+    .map((t) => ({ t, d: deviceStatusOf(ctx.devices.book, t.tagId) }))
+    .filter(
+      (x): x is { t: (typeof x)['t']; d: DeviceStatus } => x.d !== undefined && x.d.lastSeenAt >= x.t.from,
+    )
+    .map((x) => x.d);
+}
+
+function refuseAuditor(reply: FastifyReply) {
+  return reply.code(403).send({ error: 'forbidden', reason: 'auditors do not see zone geometry or tracks' });
+}
+
 export function registerViewRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   app.get<{ Params: { id: string } }>('/api/incidents/:id/map', async (req, reply) => {
     const p = req.principal!;
-    if (p.role === 'auditor') {
-      return reply
-        .code(403)
-        .send({ error: 'forbidden', reason: 'auditors do not see zone geometry or tracks' });
-    }
+    if (p.role === 'auditor') return refuseAuditor(reply);
     const incident = ctx.store.state.incidents.get(req.params.id);
     if (incident === undefined)
       return reply.code(404).send({ error: 'not_found', reason: 'no such incident' });
@@ -45,17 +79,24 @@ export function registerViewRoutes(app: FastifyInstance, ctx: ConsoleContext): v
           : []),
       ])
       .sort((a, b) => a.ts - b.ts);
-    const audit: ConsoleAudit = {
-      auditId: randomUUID(),
-      view: zone !== undefined ? 'zone_geometry' : 'track',
+    const pings = pingTrack(ctx, incident.subjectId);
+    // One record per kind of data shown: a search for who saw a subject's track must find map
+    // views too, not only those without a zone.
+    const base = {
       user: p.user,
       role: p.role,
       at: ctx.now(),
       subjectId: incident.subjectId,
       incidentId: incident.incidentId,
-      ...(zone !== undefined && { zoneIds: [zone.zoneId] }),
     };
-    await ctx.producer.sendAudit(audit);
+    const audits: ConsoleAudit[] = [];
+    if (zone !== undefined) {
+      audits.push({ auditId: randomUUID(), view: 'zone_geometry', ...base, zoneIds: [zone.zoneId] });
+    }
+    if (zone === undefined || track.length > 0 || pings.length > 0) {
+      audits.push({ auditId: randomUUID(), view: 'track', ...base });
+    }
+    for (const audit of audits) await ctx.producer.sendAudit(audit);
     return {
       incidentId: incident.incidentId,
       zone: zone && {
@@ -76,7 +117,29 @@ export function registerViewRoutes(app: FastifyInstance, ctx: ConsoleContext): v
         evidence: x.evidence,
       })),
       track,
+      // The tags' own fixes (not only alert evidence): the recent walk, for telling a single
+      // jumping fix from a real walk-in.
+      pings,
+      devicesCaughtUp: ctx.devices.caughtUp,
     };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/subjects/:id/track', async (req, reply) => {
+    const p = req.principal!;
+    if (p.role === 'auditor') return refuseAuditor(reply);
+    const subjectId = req.params.id;
+    if (ctx.store.tagsOf(subjectId).length === 0)
+      return reply.code(404).send({ error: 'not_found', reason: 'no such subject' });
+    const audit: ConsoleAudit = {
+      auditId: randomUUID(),
+      view: 'track',
+      user: p.user,
+      role: p.role,
+      at: ctx.now(),
+      subjectId,
+    };
+    await ctx.producer.sendAudit(audit);
+    return { subjectId, pings: pingTrack(ctx, subjectId), devicesCaughtUp: ctx.devices.caughtUp };
   });
 
   app.get<{ Params: { id: string } }>('/api/subjects/:id', async (req, reply) => {
@@ -103,6 +166,12 @@ export function registerViewRoutes(app: FastifyInstance, ctx: ConsoleContext): v
         validFrom: z.validFrom ?? null,
         validTo: z.validTo ?? null,
       })),
+      // From the tags' own pings: no coordinate here (the subject view is open to auditors).
+      devices: {
+        caughtUp: ctx.devices.caughtUp,
+        windowStart: ctx.devices.status().windowStart,
+        tags: deviceStatuses(ctx, subjectId),
+      },
       lastAlertAt: lastAlert[0]?.ts ?? null,
       lastLowBatteryAt: lastOf('LOW_BATTERY'),
       lastStrapTamperAt: lastOf('STRAP_TAMPER'),

@@ -17,6 +17,7 @@ import { ActionProducer } from './action-producer.js';
 import { CentreStore } from './centre-store.js';
 import type { ConsoleConfig } from './config.js';
 import type { ConsoleContext } from './context.js';
+import { DeviceFeed } from './device-feed.js';
 import { EventStreamHub } from './event-stream.js';
 import { FoldRunner } from './fold-runner.js';
 import { LoginLimiter } from './login-limiter.js';
@@ -102,9 +103,10 @@ export function buildApp(ctx: ConsoleContext): FastifyInstance {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     const r = ctx.runner.readiness();
-    return reply
-      .code(r.ready ? 200 : 503)
-      .send({ status: r.ready ? 'ready' : 'not ready', detail: r.detail });
+    return reply.code(r.ready ? 200 : 503).send({
+      status: r.ready ? 'ready' : 'not ready',
+      detail: { ...r.detail, devices: ctx.devices.status() },
+    });
   });
   app.get('/metrics', async (_req, reply) => {
     const body = await ctx.metrics.registry.metrics();
@@ -124,6 +126,9 @@ export interface RunningConsole {
   readonly store: CentreStore;
   /** Resolves once the fold has caught up with every topic. */
   readonly ready: Promise<void>;
+  /** Resolves once the ping window is loaded (device status caught up), or the feed failed. */
+  readonly devicesLoaded: Promise<void>;
+  readonly devices: DeviceFeed;
   stop(): Promise<void>;
 }
 
@@ -134,7 +139,11 @@ export async function startConsole(config: ConsoleConfig, logger: Logger): Promi
     P3: config.ackTargetsS.P3 * 1000,
   };
   const store = new CentreStore(ackTargetsMs);
-  const metrics = createConsoleMetrics(() => store.state);
+  let devices: DeviceFeed | undefined;
+  const metrics = createConsoleMetrics(
+    () => store.state,
+    () => devices?.book.tags.size ?? 0,
+  );
   store.onChange((_i, r) => {
     if (r.transition === undefined) return;
     const h = r.transition.kind === 'acknowledged' ? metrics.timeToAck : metrics.timeToClose;
@@ -142,6 +151,8 @@ export async function startConsole(config: ConsoleConfig, logger: Logger): Promi
   });
   const kafka = createKafka(config.kafka, logger);
   const runner = new FoldRunner(kafka, config, store, metrics, logger);
+  // Device status is not part of readiness: the queue must not wait for an hour of pings.
+  devices = new DeviceFeed(kafka, config, metrics, logger);
   const producer = new ActionProducer(kafka, config.topics);
   const hub = new EventStreamHub(store, (n) => metrics.clients.set(n));
   const sessions = new SessionStore(config.sessionIdleS * 1000);
@@ -150,6 +161,7 @@ export async function startConsole(config: ConsoleConfig, logger: Logger): Promi
     config,
     store,
     runner,
+    devices,
     sessions,
     limiter,
     hub,
@@ -171,6 +183,7 @@ export async function startConsole(config: ConsoleConfig, logger: Logger): Promi
   const scheme = config.http.tls !== undefined ? 'https' : 'http';
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   logger.info({ port }, 'console listening');
+  const devicesLoaded = devices.start();
   const ready = (async () => {
     await producer.connect();
     await runner.start();
@@ -182,13 +195,15 @@ export async function startConsole(config: ConsoleConfig, logger: Logger): Promi
     url: `${scheme}://${host}:${port}`,
     store,
     ready,
+    devicesLoaded,
+    devices,
     stop() {
       stopping ??= (async () => {
         clearInterval(sweeper);
         hub.close();
         await app.close();
         await Promise.race([ready.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
-        await runner.stop();
+        await Promise.all([runner.stop(), devices.stop()]);
         await producer.disconnect().catch(() => undefined);
         logger.info('console stopped');
       })();

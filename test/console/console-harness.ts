@@ -26,6 +26,8 @@ export const USERS: Array<[string, ConsoleRole]> = [
 export interface Harness {
   env: Record<string, string>;
   topics: ConsoleConfig['topics'];
+  /** The tags' pings (device status and tracks), kept apart from the fold's topics. */
+  pingsTopic: string;
   logs: string[];
 }
 
@@ -48,9 +50,11 @@ export async function makeHarness(
     zones: uniqueTopic(`${prefix}-zones`),
     enrolments: uniqueTopic(`${prefix}-enrolments`),
   };
+  const pingsTopic = uniqueTopic(`${prefix}-pings`);
   const compact = [{ name: 'cleanup.policy', value: 'compact' }];
   await createTopics(brokers, [
     { topic: topics.alerts, numPartitions: 3 },
+    { topic: pingsTopic, numPartitions: 3 },
     { topic: topics.zones, configEntries: compact },
     { topic: topics.enrolments, configEntries: compact },
   ]);
@@ -62,12 +66,13 @@ export async function makeHarness(
     TOPIC_CONSOLE_AUDIT: topics.consoleAudit,
     TOPIC_ZONES: topics.zones,
     TOPIC_ENROLMENTS: topics.enrolments,
+    TOPIC_PINGS: pingsTopic,
     CONSOLE_PORT: '0',
     CONSOLE_USERS_FILE: usersFile,
     LOG_LEVEL: 'debug',
     ...extraEnv,
   };
-  return { env, topics, logs: [] };
+  return { env, topics, pingsTopic, logs: [] };
 }
 
 export async function launchConsole(h: Harness): Promise<RunningConsole> {

@@ -22,8 +22,22 @@ describe('console config', () => {
     expect(c.ackTargetsS).toEqual({ P1: 60, P2: 300, P3: 3600 });
     expect(c.proxy).toBeUndefined();
     expect(c.tileUrl).toBeUndefined();
+    expect(c.devices).toEqual({ topic: 'fenceline.pings', windowS: 3600, fixesPerTag: 120, maxTags: 20_000 });
+  });
+  it('the ping window, track length and tag count are configurable; a window of 0 reads only new pings', () => {
+    const c = loadConsoleConfig({
+      TOPIC_PINGS: 'site.pings',
+      CONSOLE_DEVICE_WINDOW_S: '0',
+      CONSOLE_TRACK_FIXES: '30',
+      CONSOLE_DEVICE_MAX_TAGS: '500',
+    });
+    expect(c.devices).toEqual({ topic: 'site.pings', windowS: 0, fixesPerTag: 30, maxTags: 500 });
   });
   it.each([
+    ['CONSOLE_DEVICE_WINDOW_S', '-1'],
+    ['CONSOLE_TRACK_FIXES', '0'],
+    ['CONSOLE_DEVICE_MAX_TAGS', 'many'],
+    ['TOPIC_PINGS', 'bad topic'],
     ['CONSOLE_PORT', 'eighty'],
     ['ACK_TARGET_P1_S', '0'],
     ['CONSOLE_TILE_URL', 'ftp://tiles/x'],

@@ -1,4 +1,5 @@
 // The shell: who am I, the live incident set from the event stream, and a tiny path router.
+import { initAlarm, raiseAlarm } from './alarm.js';
 import { api, duration, now, setCsrf, setServerNow } from './api.js';
 import { renderAudit } from './audit.js';
 import { renderIncident } from './incident.js';
@@ -19,6 +20,7 @@ function route() {
 }
 
 function flashP1(incident) {
+  raiseAlarm();
   const banner = document.getElementById('p1-banner');
   banner.hidden = false;
   banner.textContent = `P1 ${incident.type.replaceAll('_', ' ')}: subject ${incident.subjectId}`;
@@ -100,6 +102,7 @@ async function main() {
     await api('/api/logout', { method: 'POST' });
     location.assign('/login');
   });
+  initAlarm(document.getElementById('sound-toggle'));
   route();
   connect();
   setInterval(tick, 1000);

@@ -1,6 +1,7 @@
 // The incident map as plain SVG in a local projection (metres east/north of the centre), so it
 // needs no tile server: zone (circle, polygon with holes, MultiPolygon) with its warning ring,
-// evidence fixes with accuracy circles, the subject's recent track, and a scale bar. With a tile
+// evidence fixes with accuracy circles, the subject's recent track (from alerts, and from the
+// tags' own pings: `data.pings`, newest fix ringed), and a scale bar. With a tile
 // URL configured, web-mercator tiles are drawn underneath (locally linear at incident scale).
 import { clock } from './api.js';
 
@@ -23,6 +24,9 @@ function rings(geometry) {
 
 export function drawMap(box, data, tileUrl) {
   const pts = [];
+  const pings = data.pings ?? [];
+  const track = data.track ?? [];
+  const alerts = data.alerts ?? [];
   const zone = data.zone;
   if (zone) {
     if (zone.geometry.type === 'Point') {
@@ -34,8 +38,9 @@ export function drawMap(box, data, tileUrl) {
       pts.push([lon - dLon, lat], [lon + dLon, lat]);
     } else for (const poly of rings(zone.geometry)) for (const p of poly[0]) pts.push(p);
   }
-  for (const f of data.track) pts.push([f.lon, f.lat]);
-  for (const a of data.alerts) for (const f of a.evidence) pts.push([f.lon, f.lat]);
+  for (const f of track) pts.push([f.lon, f.lat]);
+  for (const f of pings) pts.push([f.lon, f.lat]);
+  for (const a of alerts) for (const f of a.evidence) pts.push([f.lon, f.lat]);
   if (pts.length === 0) {
     box.textContent = 'Nothing to draw: no zone and no fixes for this incident.';
     return;
@@ -91,8 +96,9 @@ export function drawMap(box, data, tileUrl) {
     root.append(g);
   }
 
-  if (data.track.length > 1) {
-    const line = data.track
+  drawPings(root, pings, px);
+  if (track.length > 1) {
+    const line = track
       .map((f) =>
         px([f.lon, f.lat])
           .map((v) => v.toFixed(1))
@@ -102,7 +108,7 @@ export function drawMap(box, data, tileUrl) {
     root.append(svg('polyline', { points: line, class: 'track' }));
   }
   const tg = svg('g', { class: 'track-fixes' });
-  for (const f of data.track) {
+  for (const f of track) {
     const [cx, cy] = px([f.lon, f.lat]);
     tg.append(svg('circle', { cx, cy, r: 2.5, class: 'track-fix' }));
   }
@@ -110,7 +116,7 @@ export function drawMap(box, data, tileUrl) {
 
   const eg = svg('g', { class: 'evidence' });
   let n = 0;
-  for (const a of data.alerts) {
+  for (const a of alerts) {
     for (const f of a.evidence) {
       n += 1;
       const [cx, cy] = px([f.lon, f.lat]);
@@ -128,6 +134,38 @@ export function drawMap(box, data, tileUrl) {
   root.append(eg);
   drawScaleBar(root, scale);
   box.replaceChildren(root);
+}
+
+/** The tags' own fixes, oldest to newest: a thin line, a dot per fix, the newest ringed. */
+function drawPings(root, pings, px) {
+  if (pings.length === 0) return;
+  const g = svg('g', { class: 'ping-track', id: 'ping-track' });
+  if (pings.length > 1) {
+    const line = pings
+      .map((f) =>
+        px([f.lon, f.lat])
+          .map((v) => v.toFixed(1))
+          .join(','),
+      )
+      .join(' ');
+    g.append(svg('polyline', { points: line, class: 'ping-line' }));
+  }
+  pings.forEach((f, i) => {
+    const [cx, cy] = px([f.lon, f.lat]);
+    const last = i === pings.length - 1;
+    const dot = svg('circle', {
+      cx,
+      cy,
+      r: last ? 5 : 2.5,
+      class: last ? 'ping-fix ping-last' : 'ping-fix',
+      'data-ts': f.ts,
+    });
+    const title = svg('title');
+    title.textContent = `${last ? 'last fix' : 'fix'} ${clock(f.ts)}${f.accuracyM ? `, ±${f.accuracyM} m` : ''}`;
+    dot.append(title);
+    g.append(dot);
+  });
+  root.append(g);
 }
 
 function drawScaleBar(root, scale) {

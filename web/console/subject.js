@@ -1,5 +1,8 @@
-// A subject: tags, zones (kinds and schedules, never geometry), alert-derived device facts, incidents.
+// A subject: tags, zones (kinds and schedules, never geometry), device status from the tags' own
+// pings (last fix time, battery, strap; no coordinate), alert-derived facts, incidents, and for
+// operators and supervisors a recent track on request (the server records every track view).
 import { api, clock, el } from './api.js';
+import { drawMap } from './map.js';
 
 const when = (ms) => (ms === null ? '-' : `${new Date(ms).toISOString().slice(0, 10)} ${clock(ms)}`);
 
@@ -22,7 +25,79 @@ function incidentList(list) {
   );
 }
 
-export function renderSubject(view, _state, id) {
+function deviceBox(devices) {
+  const box = el('div', { id: 'subject-devices' });
+  box.append(
+    el('p', {
+      id: 'devices-state',
+      class: 'muted',
+      'data-caught-up': devices.caughtUp ? 'yes' : 'no',
+      text: devices.caughtUp
+        ? `From the tags' pings since ${when(devices.windowStart)}.`
+        : 'Device status still loading (reading recent pings): facts below may be older than the newest.',
+    }),
+  );
+  if (devices.tags.length === 0) {
+    box.append(el('p', { class: 'muted', text: "No pings from this subject's tags in the window." }));
+    return box;
+  }
+  for (const d of devices.tags) {
+    const dl = el('dl', { class: 'facts device', 'data-tag-id': d.tagId });
+    const add = (k, cls, v, extra = {}) =>
+      dl.append(el('dt', { text: k }), el('dd', { class: cls, text: v, ...extra }));
+    add('Tag', 'tag', d.tagId);
+    add(
+      'Last fix',
+      'last-fix',
+      d.lastFixAt === null
+        ? 'none in the window'
+        : `${when(d.lastFixAt)}${d.lastFixAccuracyM ? ` (±${d.lastFixAccuracyM} m)` : ''}`,
+      { 'data-ts': d.lastFixAt },
+    );
+    const pct = d.battery === null ? null : Math.round(d.battery * 100);
+    add(
+      'Battery',
+      `battery${pct !== null && pct <= 20 ? ' battery-low' : ''}`,
+      pct === null ? 'not reported' : `${pct}% at ${when(d.batteryAt)}`,
+    );
+    add(
+      'Strap',
+      `strap${d.strap === 'tampered' ? ' strap-tampered' : ''}`,
+      d.strap === null ? 'not reported' : `${d.strap} at ${when(d.strapAt)}`,
+      { 'data-strap': d.strap },
+    );
+    add('Last heard', 'last-seen', when(d.lastSeenAt));
+    box.append(dl);
+  }
+  return box;
+}
+
+function trackBox(id, state) {
+  const box = el('div', { id: 'subject-track' });
+  if (state.me.role === 'auditor') return box;
+  const mapBox = el('div', { class: 'map-box', id: 'subject-map-box' });
+  const button = el('button', {
+    id: 'show-track',
+    type: 'button',
+    text: 'Show recent track (this view is recorded)',
+    onclick: async () => {
+      const r = await api(`/api/subjects/${encodeURIComponent(id)}/track`);
+      if (!r.ok) {
+        mapBox.replaceChildren(el('p', { class: 'error', text: r.data.reason ?? 'track unavailable' }));
+        return;
+      }
+      if (r.data.pings.length === 0) {
+        mapBox.replaceChildren(el('p', { class: 'muted', text: 'No fixes in the window.' }));
+        return;
+      }
+      drawMap(mapBox, { zone: null, alerts: [], track: [], pings: r.data.pings }, state.me.tileUrl);
+    },
+  });
+  box.append(button, mapBox);
+  return box;
+}
+
+export function renderSubject(view, state, id) {
   view.replaceChildren(el('h1', { text: `Subject ${id}` }));
   api(`/api/subjects/${encodeURIComponent(id)}`).then((r) => {
     if (!r.ok) {
@@ -53,6 +128,9 @@ export function renderSubject(view, _state, id) {
         ),
       ),
       el('h2', { text: 'Device' }),
+      deviceBox(s.devices),
+      trackBox(id, state),
+      el('h2', { text: 'From alerts' }),
       el(
         'dl',
         { class: 'facts' },

@@ -16,6 +16,7 @@ export const DEMO_LOGIN = { user: 'demo', password: 'fenceline-demo' } as const;
 
 export interface DemoTopics {
   alerts: string;
+  pings: string;
   zones: string;
   enrolments: string;
 }
@@ -33,6 +34,8 @@ export async function startDemoConsole(
     ...process.env,
     KAFKA_BROKERS: brokers.join(','),
     TOPIC_ALERTS: topics.alerts,
+    // The tags' own pings: the subject view's last fix, battery, strap and the map's track.
+    TOPIC_PINGS: topics.pings,
     TOPIC_ZONES: topics.zones,
     TOPIC_ENROLMENTS: topics.enrolments,
     TOPIC_ALERT_ACTIONS: `${stamp}.alert-actions`,

@@ -20,6 +20,7 @@ import {
   tokenVar,
   topicVar,
 } from '../ops/env-parsers.js';
+import { envWithDefaults, parseEnv } from '../ops/env-table.js';
 import { kafkaSecurity } from '../ops/kafka-env.js';
 
 export interface ConsoleConfig {
@@ -164,27 +165,8 @@ export const CONSOLE_ENV_VARS: Readonly<
 };
 
 export function loadConsoleConfig(env: Record<string, string | undefined>): ConsoleConfig {
-  const raw = {} as Record<ConsoleEnvVar, string>;
-  for (const name of Object.keys(CONSOLE_ENV_VARS) as ConsoleEnvVar[]) {
-    const value = env[name];
-    const fallback = CONSOLE_ENV_VARS[name].default;
-    raw[name] =
-      value !== undefined && value.trim() !== ''
-        ? value
-        : typeof fallback === 'string'
-          ? fallback
-          : fallback();
-  }
-  const parsed = EnvSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const variable = String(issue.path[0]);
-    throw new ConfigError(
-      variable,
-      `${variable}: ${issue.message}, got ${JSON.stringify(raw[variable as ConsoleEnvVar])}`,
-    );
-  }
-  const e = parsed.data;
+  const raw = envWithDefaults(CONSOLE_ENV_VARS, env);
+  const e = parseEnv(EnvSchema, raw);
   if ((e.CONSOLE_TLS_CERT === '') !== (e.CONSOLE_TLS_KEY === '')) {
     const missing = e.CONSOLE_TLS_CERT === '' ? 'CONSOLE_TLS_CERT' : 'CONSOLE_TLS_KEY';
     throw new ConfigError(missing, `${missing}: required when the other TLS variable is set`);

@@ -17,6 +17,7 @@ import {
   tokenVar,
   topicVar,
 } from '../ops/env-parsers.js';
+import { envWithDefaults, parseEnv } from '../ops/env-table.js';
 import { kafkaSecurity } from '../ops/kafka-env.js';
 
 export interface NotifyConfig {
@@ -72,21 +73,8 @@ export const NOTIFY_ENV_VARS: Readonly<Record<NotifyVar, { default: string; mean
 };
 
 export function loadNotifyConfig(env: Record<string, string | undefined>): NotifyConfig {
-  const raw = {} as Record<NotifyVar, string>;
-  for (const name of Object.keys(NOTIFY_ENV_VARS) as NotifyVar[]) {
-    const value = env[name];
-    raw[name] = value !== undefined && value.trim() !== '' ? value : NOTIFY_ENV_VARS[name].default;
-  }
-  const parsed = EnvSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const variable = String(issue.path[0]);
-    throw new ConfigError(
-      variable,
-      `${variable}: ${issue.message}, got ${JSON.stringify(raw[variable as NotifyVar])}`,
-    );
-  }
-  const e = parsed.data;
+  const raw = envWithDefaults(NOTIFY_ENV_VARS, env);
+  const e = parseEnv(EnvSchema, raw);
   const topics = [e.TOPIC_ALERTS, e.TOPIC_ALERT_ACTIONS, e.TOPIC_NOTIFICATIONS];
   if (new Set(topics).size !== topics.length) {
     throw new ConfigError(

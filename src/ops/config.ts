@@ -22,6 +22,7 @@ import {
   tokenVar,
   topicVar,
 } from './env-parsers.js';
+import { envWithDefaults, parseEnv } from './env-table.js';
 import { loadKafkaConnection } from './kafka-env.js';
 
 export { ConfigError } from './config-error.js';
@@ -315,20 +316,7 @@ const TOPIC_VARS = [
 ] as const satisfies readonly EnvVarName[];
 
 function withDefaults(env: Record<string, string | undefined>): Record<EnvVarName, string | undefined> {
-  const out = {} as Record<EnvVarName, string | undefined>;
-  for (const name of Object.keys(ENV_VARS) as EnvVarName[]) {
-    const raw = env[name];
-    const fallback = ENV_VARS[name].default;
-    out[name] =
-      raw !== undefined && raw.trim() !== ''
-        ? raw
-        : fallback === null
-          ? undefined
-          : typeof fallback === 'string'
-            ? fallback
-            : fallback(out);
-  }
-  return out;
+  return envWithDefaults(ENV_VARS, env);
 }
 
 function engineSettings(e: { [V in EngineVar]?: EngineSettings[(typeof ENGINE_VARS)[V]] }): EngineSettings {
@@ -347,20 +335,7 @@ function engineSettings(e: { [V in EngineVar]?: EngineSettings[(typeof ENGINE_VA
  */
 export function loadConfig(env: Record<string, string | undefined>): WorkerConfig {
   const raw = withDefaults(env);
-  const parsed = EnvSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems: { variable: string; text: string }[] = [];
-    for (const issue of parsed.error.issues) {
-      const variable = String(issue.path[0]);
-      if (problems.some((p) => p.variable === variable)) continue; // one line per variable
-      problems.push({
-        variable,
-        text: `${variable}: ${issue.message}, got ${JSON.stringify(raw[variable as EnvVarName])}`,
-      });
-    }
-    throw new ConfigError(problems[0]!.variable, problems.map((p) => p.text).join('; '));
-  }
-  const e = parsed.data;
+  const e = parseEnv(EnvSchema, raw);
 
   // Two roles on one topic would feed alerts back in as pings, or the DLQ into the table.
   const seen = new Map<string, string>();

@@ -18,6 +18,7 @@ import {
   tokenVar,
   topicVar,
 } from './env-parsers.js';
+import { envWithDefaults, parseEnv } from './env-table.js';
 import { kafkaSecurity } from './kafka-env.js';
 
 export interface ProfilesConfig {
@@ -78,7 +79,6 @@ export const PROFILES_ENV_VARS = {
   PROFILES_HTTP_PORT: { default: '9466', meaning: 'port of that server; 0 picks a free one' },
   LOG_LEVEL: { default: 'info', meaning: LOG_LEVELS.join(', ') },
 } as const satisfies Record<string, ProfilesVarDoc>;
-type VarName = keyof typeof PROFILES_ENV_VARS;
 
 const SECRET_ERROR = 'expected at least 32 characters (the value is not shown)';
 
@@ -107,19 +107,9 @@ const Schema = z.object({
 });
 
 export function loadProfilesConfig(env: Record<string, string | undefined>): ProfilesConfig {
-  const raw: Record<string, string | undefined> = {};
-  for (const [name, doc] of Object.entries(PROFILES_ENV_VARS)) {
-    const v = env[name];
-    raw[name] = v === undefined || v === '' ? doc.default : v;
-  }
-  const parsed = Schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const variable = String(issue.path[0]) as VarName;
-    const shown = variable === 'PROFILE_SECRET' ? '' : `, got ${JSON.stringify(raw[variable])}`;
-    throw new ConfigError(variable, `${variable}: ${issue.message}${shown}`);
-  }
-  const e = parsed.data;
+  const raw = envWithDefaults(PROFILES_ENV_VARS, env);
+  // The secret's value is never shown, not even in an error.
+  const e = parseEnv(Schema, raw, ['PROFILE_SECRET']);
   const topics = [e.TOPIC_ZONES, e.TOPIC_ENROLMENTS, e.TOPIC_DEVICE_CONFIG];
   if (new Set(topics).size !== topics.length) {
     throw new ConfigError(

@@ -23,6 +23,7 @@ import {
   applyPing,
   DEFAULT_ENGINE_CONFIG,
   EnrolmentTable,
+  encodeTagState,
   newTagState,
   type TagState,
 } from '../src/engine/index.js';
@@ -57,6 +58,13 @@ export interface CoreResult {
   decodedP99Us: number;
   decodedCpuFixesPerS: number;
   alerts: number;
+  /** Tag states held after the run (the active tags). */
+  tagStates: number;
+  /** Retained heap per tag state (state objects and the Map entry), measured by dropping them. */
+  heapBytesPerTagState: number;
+  /** Changelog value of each final tag state (what the worker writes per touched tag). */
+  encodedBytesMean: number;
+  encodedBytesP99: number;
 }
 
 function offset(lat: number, lon: number, east: number, north: number): [number, number] {
@@ -213,6 +221,7 @@ export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_
     groups.sort((a, b) => a - b);
     const pct = (p: number) => groups[Math.min(groups.length - 1, Math.ceil((p / 100) * groups.length) - 1)]!;
     return {
+      states,
       perS: (fixCount - warm) / s,
       cpuPerS: (fixCount - warm) / cpuS,
       p50: pct(50),
@@ -222,6 +231,16 @@ export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_
   };
   const plain = time(false);
   const decoded = time(true);
+  // Tag state cost: encoded size of each final state, and the heap the states retain.
+  const sizes = [...plain.states.values()].map((st) => Buffer.byteLength(encodeTagState(st)));
+  sizes.sort((a, b) => a - b);
+  const tagStates = plain.states.size;
+  decoded.states.clear();
+  gc();
+  const heapWithStates = heapNow();
+  plain.states.clear();
+  gc();
+  const heapBytesPerTagState = (heapWithStates - heapNow()) / Math.max(1, tagStates);
   return {
     zones: zoneCount,
     shape,
@@ -240,6 +259,10 @@ export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_
     decodedP99Us: round(decoded.p99, 3),
     decodedCpuFixesPerS: Math.round(decoded.cpuPerS),
     alerts: plain.alerts,
+    tagStates,
+    heapBytesPerTagState: Math.round(heapBytesPerTagState),
+    encodedBytesMean: Math.round(sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length)),
+    encodedBytesP99: sizes[Math.min(sizes.length - 1, Math.ceil(0.99 * sizes.length) - 1)] ?? 0,
   };
 }
 

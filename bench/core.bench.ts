@@ -21,9 +21,12 @@ import { pathToFileURL } from 'node:url';
 import { type Alert, decodePing, type Ping, type Zone } from '../src/contract/index.js';
 import {
   applyPing,
+  cloneTagState,
   DEFAULT_ENGINE_CONFIG,
+  decodeTagState,
   EnrolmentTable,
   encodeTagState,
+  encodeTagStateCompact,
   newTagState,
   type TagState,
 } from '../src/engine/index.js';
@@ -62,9 +65,18 @@ export interface CoreResult {
   tagStates: number;
   /** Retained heap per tag state (state objects and the Map entry), measured by dropping them. */
   heapBytesPerTagState: number;
-  /** Changelog value of each final tag state (what the worker writes per touched tag). */
+  /** Changelog value of each final tag state (what the worker writes per touched tag): format 2. */
   encodedBytesMean: number;
   encodedBytesP99: number;
+  /** The same states in format 1 (the changelog format before format 2). */
+  encodedV1BytesMean: number;
+  encodedV1BytesP99: number;
+  /** Per state, mean over the final states: encode in each format, decode each, the undo copy. */
+  encodeUs: number;
+  encodeV1Us: number;
+  decodeUs: number;
+  decodeV1Us: number;
+  cloneUs: number;
 }
 
 function offset(lat: number, lon: number, east: number, north: number): [number, number] {
@@ -231,9 +243,9 @@ export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_
   };
   const plain = time(false);
   const decoded = time(true);
-  // Tag state cost: encoded size of each final state, and the heap the states retain.
-  const sizes = [...plain.states.values()].map((st) => Buffer.byteLength(encodeTagState(st)));
-  sizes.sort((a, b) => a - b);
+  // Tag state cost: encoded size of each final state, codec and undo-copy time, and the heap the
+  // states retain.
+  const codec = measureCodec([...plain.states.values()]);
   const tagStates = plain.states.size;
   decoded.states.clear();
   gc();
@@ -261,8 +273,42 @@ export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_
     alerts: plain.alerts,
     tagStates,
     heapBytesPerTagState: Math.round(heapBytesPerTagState),
-    encodedBytesMean: Math.round(sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length)),
-    encodedBytesP99: sizes[Math.min(sizes.length - 1, Math.ceil(0.99 * sizes.length) - 1)] ?? 0,
+    ...codec,
+  };
+}
+
+/** Sizes and per-state times of the changelog codec and the undo copy over `states`. */
+function measureCodec(states: readonly TagState[]) {
+  const v2 = states.map(encodeTagStateCompact);
+  const v1 = states.map(encodeTagState);
+  const bytes = (list: string[]) => {
+    const b = list.map((x) => Buffer.byteLength(x)).sort((x, y) => x - y);
+    return {
+      mean: Math.round(b.reduce((x, y) => x + y, 0) / Math.max(1, b.length)),
+      p99: b[Math.min(b.length - 1, Math.ceil(0.99 * b.length) - 1)] ?? 0,
+    };
+  };
+  const perState = <T>(items: readonly T[], f: (x: T) => unknown) => {
+    let sink = 0;
+    for (const x of items) sink += f(x) === null ? 1 : 0; // warm-up
+    const reps = 5;
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++) for (const x of items) sink += f(x) === null ? 1 : 0;
+    if (sink < 0) console.error(sink);
+    return round(((performance.now() - t0) * 1000) / (reps * Math.max(1, items.length)), 3);
+  };
+  const b2 = bytes(v2);
+  const b1 = bytes(v1);
+  return {
+    encodedBytesMean: b2.mean,
+    encodedBytesP99: b2.p99,
+    encodedV1BytesMean: b1.mean,
+    encodedV1BytesP99: b1.p99,
+    encodeUs: perState(states, encodeTagStateCompact),
+    encodeV1Us: perState(states, encodeTagState),
+    decodeUs: perState(v2, decodeTagState),
+    decodeV1Us: perState(v1, decodeTagState),
+    cloneUs: perState(states, cloneTagState),
   };
 }
 

@@ -119,7 +119,21 @@ interface Fixture {
   inRing: number;
 }
 
-export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_000, seed = 1): CoreResult {
+/** Called around the timed engine-only run (after warm-up): e.g. to take a CPU profile of it. */
+export interface TimedRunHook {
+  start(): void;
+  stop(): void;
+}
+
+export function runCoreCase(
+  zoneCount: number,
+  shape: CoreShape,
+  fixCount = 300_000,
+  seed = 1,
+  hook?: TimedRunHook,
+  /** The engine under test (default: this checkout's); bench/core-ab.ts passes another build's. */
+  engine: typeof applyPing = applyPing,
+): CoreResult {
   const rng = Rng.derive(seed, zoneCount, shape === 'circle' ? 1 : 2);
   const subjects = Math.max(1, Math.floor(zoneCount / 2));
   gc();
@@ -215,7 +229,7 @@ export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_
             states.set(ping.tagId, st);
           }
           out.length = 0;
-          applyPing(world, DEFAULT_ENGINE_CONFIG, st, ping, ping.ts, ping.ts, out);
+          engine(world, DEFAULT_ENGINE_CONFIG, st, ping, ping.ts, ping.ts, out);
           alerts += out.length;
         }
         if (record) groups.push(Number(process.hrtime.bigint() - t0) / 1000 / (end - g));
@@ -226,7 +240,9 @@ export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_
     run(0, warm, false);
     const t0 = performance.now();
     const c0 = process.cpuUsage();
+    if (!decode) hook?.start();
     run(warm, fixCount, true);
+    if (!decode) hook?.stop();
     const s = (performance.now() - t0) / 1000;
     const c = process.cpuUsage(c0);
     const cpuS = (c.user + c.system) / 1e6;

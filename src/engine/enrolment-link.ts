@@ -1,0 +1,44 @@
+/**
+ * A tag state's link to its enrolment: the per-fix enrolment lookup without a hash lookup.
+ *
+ * Every ping needs its tag's enrolment. Looking it up by tag id in the enrolment table costs a
+ * hash of the id and a few cache misses in a table of every enrolled tag, which measured 9% of a
+ * fix at 100k zones. The state is already at hand, so it keeps a link to the enrolment it last
+ * found, valid while the table is the same table at the same version (any upsert or remove moves
+ * the version, and a link that is not current is looked up again).
+ *
+ * The link is a non-enumerable symbol-keyed property: it is not part of the state's data
+ * (JSON.stringify, the codecs, equality and cloneTagState ignore it), only a cache.
+ */
+import type { Enrolment } from '../contract/index.js';
+import { type EnrolmentTable, enrolmentKey } from './enrolment-table.js';
+import type { TagState } from './tag-state.js';
+
+interface EnrolmentLink {
+  table: EnrolmentTable | null;
+  version: number;
+  enrolment: Enrolment | undefined;
+  /** enrolmentKey(enrolment), or null when not enrolled. */
+  key: string | null;
+}
+
+const LINK = Symbol('fenceline.enrolmentLink');
+type Linked = TagState & { [LINK]?: EnrolmentLink };
+
+/** The tag's enrolment in `table` (as table.get(state.tagId)), linked on the state. */
+export function linkedEnrolment(table: EnrolmentTable, state: TagState): EnrolmentLink {
+  const s = state as Linked;
+  let link = s[LINK];
+  if (link === undefined) {
+    link = { table: null, version: -1, enrolment: undefined, key: null };
+    Object.defineProperty(s, LINK, { value: link, enumerable: false, writable: false });
+  }
+  if (link.table !== table || link.version !== table.version) {
+    const e = table.get(state.tagId);
+    link.table = table;
+    link.version = table.version;
+    link.enrolment = e;
+    link.key = e === undefined ? null : enrolmentKey(e);
+  }
+  return link;
+}

@@ -14,6 +14,7 @@ import {
   cloneTagState,
   DEFAULT_ENGINE_CONFIG,
   decodeTagState,
+  EnrolmentTable,
   encodeTagState,
   encodeTagStateCompact,
   newTagState,
@@ -21,6 +22,8 @@ import {
   sweepNoSignal,
   type TagState,
 } from '../../src/engine/index.js';
+import { compileZone, ZoneIndex } from '../../src/geo/index.js';
+import { makeFleet } from '../stream/fixtures/fleet.js';
 import { at, circle, Harness, SINGLE_FIX, SUBJECT, squareRing, T0, TAG } from './engine-fixtures.js';
 
 const zones = [
@@ -213,6 +216,43 @@ describe('a worker upgraded onto a changelog written in format 1', () => {
       return h.alerts.length > 0;
     });
     expect(raised.length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('size', () => {
+  it("a fleet's states are at most 0.45 of their format-1 size, mean and p99 (and are reported)", () => {
+    const fleet = makeFleet({ seed: 20260302, tags: 300, pings: 200_000 });
+    const enrolments = new EnrolmentTable();
+    for (const e of fleet.enrolments) enrolments.upsert(e, 0);
+    const world = { zones: ZoneIndex.build(fleet.zones.map(compileZone)), enrolments };
+    const states = new Map<string, TagState>();
+    const v1: number[] = [];
+    const v2: number[] = [];
+    for (const [i, p] of fleet.pings.entries()) {
+      let s = states.get(p.tagId);
+      if (!s) {
+        s = newTagState(p.tagId);
+        states.set(p.tagId, s);
+      }
+      applyPing(world, DEFAULT_ENGINE_CONFIG, s, p, p.ts, p.ts, []);
+      if (i % 7 !== 0) continue; // a sample is plenty
+      v1.push(Buffer.byteLength(encodeTagState(s)));
+      v2.push(Buffer.byteLength(encodeTagStateCompact(s)));
+    }
+    const stats = (xs: number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return {
+        mean: Math.round(xs.reduce((a, b) => a + b, 0) / xs.length),
+        p99: sorted[Math.floor(0.99 * sorted.length)]!,
+      };
+    };
+    const a = stats(v1);
+    const b = stats(v2);
+    console.info(
+      `encoded tag state bytes, format 1 → 2: mean ${a.mean} → ${b.mean}, p99 ${a.p99} → ${b.p99}`,
+    );
+    expect(b.mean).toBeLessThan(0.45 * a.mean);
+    expect(b.p99).toBeLessThan(0.45 * a.p99);
   });
 });
 

@@ -29,6 +29,7 @@ import {
   encodeTagStateCompact,
   newTagState,
   type TagState,
+  type World,
 } from '../src/engine/index.js';
 import { compileZone, signedDistanceM, ZoneIndex } from '../src/geo/index.js';
 import { round } from '../src/ops/stats.js';
@@ -112,7 +113,7 @@ function gc(): void {
   }
 }
 
-interface Fixture {
+export interface Fixture {
   pings: Ping[];
   buffers: Buffer[];
   inZone: number;
@@ -125,15 +126,23 @@ export interface TimedRunHook {
   stop(): void;
 }
 
-export function runCoreCase(
+export interface CoreFixture {
+  world: World;
+  fx: Fixture;
+  /** Tags that send fixes (their states are created by the first `active` fixes). */
+  active: number;
+  compileS: number;
+  buildS: number;
+  heapBytesPerZone: number;
+}
+
+/** The seeded zones, enrolments and fixes of one case (shared with bench/core-ab.ts). */
+export function buildCoreFixture(
   zoneCount: number,
   shape: CoreShape,
-  fixCount = 300_000,
-  seed = 1,
-  hook?: TimedRunHook,
-  /** The engine under test (default: this checkout's); bench/core-ab.ts passes another build's. */
-  engine: typeof applyPing = applyPing,
-): CoreResult {
+  fixCount: number,
+  seed: number,
+): CoreFixture {
   const rng = Rng.derive(seed, zoneCount, shape === 'circle' ? 1 : 2);
   const subjects = Math.max(1, Math.floor(zoneCount / 2));
   gc();
@@ -206,7 +215,27 @@ export function runCoreCase(
     fx.buffers.push(Buffer.from(JSON.stringify(ping)));
   }
 
-  const world = { zones: index, enrolments };
+  return { world: { zones: index, enrolments }, fx, active, compileS, buildS, heapBytesPerZone };
+}
+
+export function runCoreCase(
+  zoneCount: number,
+  shape: CoreShape,
+  fixCount = 300_000,
+  seed = 1,
+  hook?: TimedRunHook,
+): CoreResult {
+  const { world, fx, active, compileS, buildS, heapBytesPerZone } = buildCoreFixture(
+    zoneCount,
+    shape,
+    fixCount,
+    seed,
+  );
+  // Typed-array storage (flatbush's boxes, polygon coordinates) lives outside the JS heap: count it.
+  const heapNow = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
   const time = (decode: boolean) => {
     const states = new Map<string, TagState>();
     const out: Alert[] = [];
@@ -229,7 +258,7 @@ export function runCoreCase(
             states.set(ping.tagId, st);
           }
           out.length = 0;
-          engine(world, DEFAULT_ENGINE_CONFIG, st, ping, ping.ts, ping.ts, out);
+          applyPing(world, DEFAULT_ENGINE_CONFIG, st, ping, ping.ts, ping.ts, out);
           alerts += out.length;
         }
         if (record) groups.push(Number(process.hrtime.bigint() - t0) / 1000 / (end - g));

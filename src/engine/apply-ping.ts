@@ -18,7 +18,7 @@ import type { Alert, Ping } from '../contract/index.js';
 import type { CompiledZone } from '../geo/index.js';
 import { type EngineConfig, RECENT_TS_CAPACITY } from './config.js';
 import { applyStatus, hasStatus } from './device-status.js';
-import { linkedEnrolment } from './enrolment-link.js';
+import { linkedEnrolment, linkedSubjectZones } from './enrolment-link.js';
 import { subjectAt } from './enrolment-table.js';
 import { episodesExpired } from './episodes.js';
 import { type FixContext, newFixContext } from './fix-context.js';
@@ -182,7 +182,9 @@ function acceptFix(
     else stepZone(ctx, zone, track);
   }
   // 2. Zones near the fix (and the subject's inclusion zones) not stepped in 1.
-  world.zones.forEachCandidate(subjectId, fix.lat, fix.lon, visitCandidate);
+  const subjectZones = linkedSubjectZones(world.zones, state, subjectId); // = by subjectId
+  if (subjectZones !== undefined)
+    world.zones.forEachCandidateOf(subjectZones, subjectId, fix.lat, fix.lon, visitCandidate);
   // 3. Drop dormant tracks whose episodes are gone or expired, keeping the order of the rest.
   let w = 0;
   for (let i = 0; i < tracks.length; i++) {

@@ -1,16 +1,20 @@
 /**
- * A tag state's link to its enrolment: the per-fix enrolment lookup without a hash lookup.
+ * A tag state's link to its enrolment and its subject's zones: the per-fix lookups by tag id and
+ * by subject id without hashing either.
  *
  * Every ping needs its tag's enrolment. Looking it up by tag id in the enrolment table costs a
  * hash of the id and a few cache misses in a table of every enrolled tag, which measured 9% of a
  * fix at 100k zones. The state is already at hand, so it keeps a link to the enrolment it last
  * found, valid while the table is the same table at the same version (any upsert or remove moves
- * the version, and a link that is not current is looked up again).
+ * the version, and a link that is not current is looked up again). Likewise the subject's zone
+ * record in the zone index (the first step of finding candidate zones, another hash lookup):
+ * kept while it is the same index, the same subject, and the record is live.
  *
  * The link is a non-enumerable symbol-keyed property: it is not part of the state's data
  * (JSON.stringify, the codecs, equality and cloneTagState ignore it), only a cache.
  */
 import type { Enrolment } from '../contract/index.js';
+import type { SubjectZones, ZoneIndex } from '../geo/index.js';
 import { type EnrolmentTable, enrolmentKey } from './enrolment-table.js';
 import type { TagState } from './tag-state.js';
 
@@ -20,6 +24,9 @@ interface EnrolmentLink {
   enrolment: Enrolment | undefined;
   /** enrolmentKey(enrolment), or null when not enrolled. */
   key: string | null;
+  zones: ZoneIndex | null;
+  subjectId: string | null;
+  subjectZones: SubjectZones | undefined;
 }
 
 const LINK = Symbol('fenceline.enrolmentLink');
@@ -30,7 +37,15 @@ export function linkedEnrolment(table: EnrolmentTable, state: TagState): Enrolme
   const s = state as Linked;
   let link = s[LINK];
   if (link === undefined) {
-    link = { table: null, version: -1, enrolment: undefined, key: null };
+    link = {
+      table: null,
+      version: -1,
+      enrolment: undefined,
+      key: null,
+      zones: null,
+      subjectId: null,
+      subjectZones: undefined,
+    };
     Object.defineProperty(s, LINK, { value: link, enumerable: false, writable: false });
   }
   if (link.table !== table || link.version !== table.version) {
@@ -41,4 +56,21 @@ export function linkedEnrolment(table: EnrolmentTable, state: TagState): Enrolme
     link.key = e === undefined ? null : enrolmentKey(e);
   }
   return link;
+}
+
+/** As zones.subjectZones(subjectId), linked on the state (after linkedEnrolment). */
+export function linkedSubjectZones(
+  zones: ZoneIndex,
+  state: TagState,
+  subjectId: string,
+): SubjectZones | undefined {
+  const link = (state as Linked)[LINK];
+  if (link === undefined) return zones.subjectZones(subjectId);
+  const kept = link.subjectZones;
+  if (kept?.live && link.zones === zones && link.subjectId === subjectId) return kept;
+  const found = zones.subjectZones(subjectId);
+  link.zones = zones;
+  link.subjectId = subjectId;
+  link.subjectZones = found; // undefined (no zones yet) is looked up again next time
+  return found;
 }

@@ -12,7 +12,8 @@ import {
   encodeTagStateCompact,
   newTagState,
 } from '../../src/engine/index.js';
-import { circle, Harness, sec, TAG } from './engine-fixtures.js';
+import { compileZone, ZoneIndex } from '../../src/geo/index.js';
+import { circle, Harness, LAT0, LON0, sec, TAG } from './engine-fixtures.js';
 
 const zones = [circle('home', 100), circle('other', 100, { subjectId: 's2' })];
 
@@ -41,6 +42,37 @@ describe('enrolment link', () => {
     expect(h.fix(360, 0, { acc: 10 })).toBe('unenrolled'); // not yet valid
     expect(h.fix(420, 0, { acc: 10 })).toBe('applied');
     expect(h.state.enrolment).toBe(`s2|${sec(400)}`);
+  });
+
+  it('given a linked subject, when its zones are removed, re-added or the index rebuilt, then the next fix sees them', () => {
+    const h = new Harness([circle('home', 100)]);
+    const inside = () => h.alerts.filter((a) => a.type === 'EXCLUSION_ENTERED').length;
+    h.fix(0, 500, { acc: 10 });
+    expect(h.world.zones.remove('home')).toBe(true); // the subject's last zone: its record goes
+    h.fix(60, 0, { acc: 5 });
+    h.fix(120, 0, { acc: 5 });
+    expect(inside()).toBe(0);
+    h.world.zones.upsert(compileZone(circle('home', 100))); // a new record for the subject
+    h.fix(180, 0, { acc: 5 });
+    h.fix(240, 0, { acc: 5 });
+    expect(inside()).toBe(1);
+    h.fix(300, 500, { acc: 5 });
+    h.fix(360, 500, { acc: 5 });
+    // A rebuilt index (as after a zone table reload) with the zone elsewhere.
+    (h.world as { zones: ZoneIndex }).zones = ZoneIndex.build([
+      compileZone(circle('far', 100, { geometry: { type: 'Point', coordinates: [LON0 + 1, LAT0] } })),
+    ]);
+    h.fix(420, 0, { acc: 5 });
+    h.fix(480, 0, { acc: 5 });
+    expect(inside()).toBe(1);
+    // A second zone for the subject, added to the live record.
+    h.world.zones.upsert(compileZone(circle('home2', 100)));
+    h.fix(540, 0, { acc: 5 });
+    h.fix(600, 0, { acc: 5 });
+    expect(h.alerts.filter((a) => a.type === 'EXCLUSION_ENTERED').map((a) => a.zoneId)).toEqual([
+      'home',
+      'home2',
+    ]);
   });
 
   it('is not part of the state: encodings, copies and equality ignore it', () => {

@@ -20,6 +20,7 @@ interface Profile {
   timeDeltas: number[];
 }
 
+/** Functions by share of the samples in which they were on top of the stack (self time). */
 export function topSelfTime(p: Profile, top = 25): string[] {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
@@ -28,9 +29,10 @@ export function topSelfTime(p: Profile, top = 25): string[] {
     const cf = byId.get(p.samples[i]!)!.callFrame;
     const where = cf.url === '' ? '' : ` ${cf.url.split('/').slice(-2).join('/')}:${cf.lineNumber + 1}`;
     const key = `${cf.functionName || '(anonymous)'}${where}`;
-    const dt = p.timeDeltas[i] ?? 0;
-    self.set(key, (self.get(key) ?? 0) + dt);
-    total += dt;
+    // Samples, not time deltas: on a loaded machine a delta also holds time spent descheduled,
+    // and the last one holds the profiler's own stop.
+    self.set(key, (self.get(key) ?? 0) + 1);
+    total += 1;
   }
   return [...self]
     .sort((a, b) => b[1] - a[1])

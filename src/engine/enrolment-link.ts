@@ -18,13 +18,18 @@ import type { SubjectZones, ZoneIndex } from '../geo/index.js';
 import { type EnrolmentTable, enrolmentKey } from './enrolment-table.js';
 import type { TagState } from './tag-state.js';
 
+/**
+ * Holds ids, not the table or the index: a state that stops receiving fixes must not keep a
+ * replaced (possibly million-zone) table alive.
+ */
 interface EnrolmentLink {
-  table: EnrolmentTable | null;
+  /** EnrolmentTable.version: unique across tables. */
   version: number;
   enrolment: Enrolment | undefined;
   /** enrolmentKey(enrolment), or null when not enrolled. */
   key: string | null;
-  zones: ZoneIndex | null;
+  /** ZoneIndex.id of the index subjectZones came from. */
+  zonesId: number;
   subjectId: string | null;
   subjectZones: SubjectZones | undefined;
 }
@@ -38,19 +43,17 @@ export function linkedEnrolment(table: EnrolmentTable, state: TagState): Enrolme
   let link = s[LINK];
   if (link === undefined) {
     link = {
-      table: null,
       version: -1,
       enrolment: undefined,
       key: null,
-      zones: null,
+      zonesId: -1,
       subjectId: null,
       subjectZones: undefined,
     };
     Object.defineProperty(s, LINK, { value: link, enumerable: false, writable: false });
   }
-  if (link.table !== table || link.version !== table.version) {
+  if (link.version !== table.version) {
     const e = table.get(state.tagId);
-    link.table = table;
     link.version = table.version;
     link.enrolment = e;
     link.key = e === undefined ? null : enrolmentKey(e);
@@ -67,9 +70,9 @@ export function linkedSubjectZones(
   const link = (state as Linked)[LINK];
   if (link === undefined) return zones.subjectZones(subjectId);
   const kept = link.subjectZones;
-  if (kept?.live && link.zones === zones && link.subjectId === subjectId) return kept;
+  if (kept?.live && link.zonesId === zones.id && link.subjectId === subjectId) return kept;
   const found = zones.subjectZones(subjectId);
-  link.zones = zones;
+  link.zonesId = zones.id;
   link.subjectId = subjectId;
   link.subjectZones = found; // undefined (no zones yet) is looked up again next time
   return found;

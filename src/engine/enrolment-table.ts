@@ -8,9 +8,14 @@ export class EnrolmentTable {
   readonly #byTag = new Map<string, Enrolment>();
   /** When each enrolment was first seen (its record's timestamp), for tags that never report. */
   readonly #seenAt = new Map<string, number>();
-  #version = 0;
+  /** Versions are unique across tables, so a version also tells tables apart. */
+  static #stamp = 0;
+  #version = ++EnrolmentTable.#stamp;
 
-  /** Changes whenever an enrolment is added, replaced or removed (see enrolment-link.ts). */
+  /**
+   * Changes whenever an enrolment is added, replaced or removed, and differs between any two
+   * tables (see enrolment-link.ts).
+   */
   get version(): number {
     return this.#version;
   }
@@ -19,7 +24,7 @@ export class EnrolmentTable {
   upsert(e: Enrolment, seenAt?: number): void {
     const prev = this.#byTag.get(e.tagId);
     this.#byTag.set(e.tagId, e);
-    this.#version++;
+    this.#version = ++EnrolmentTable.#stamp;
     if (prev !== undefined && enrolmentKey(prev) === enrolmentKey(e) && this.#seenAt.has(e.tagId)) return;
     if (seenAt === undefined) this.#seenAt.delete(e.tagId);
     else this.#seenAt.set(e.tagId, seenAt);
@@ -27,7 +32,7 @@ export class EnrolmentTable {
 
   remove(tagId: string): boolean {
     this.#seenAt.delete(tagId);
-    this.#version++;
+    this.#version = ++EnrolmentTable.#stamp;
     return this.#byTag.delete(tagId);
   }
 

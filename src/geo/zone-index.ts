@@ -90,7 +90,11 @@ export interface SubjectZones {
   live: boolean;
 }
 
+let nextIndexId = 0;
+
 export class ZoneIndex {
+  /** Tells indexes apart without holding one (a caller's cache keeps the id, not the index). */
+  readonly id = ++nextIndexId;
   private readonly byId = new Map<string, CompiledZone>();
   private readonly bySubject = new Map<string, SubjectZones>();
   private readonly scanLimit: number;

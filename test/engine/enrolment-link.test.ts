@@ -75,6 +75,17 @@ describe('enrolment link', () => {
     ]);
   });
 
+  it('holds neither the table nor the index (a replaced one must not stay alive)', () => {
+    const h = new Harness(zones);
+    h.fix(0, 500, { acc: 10 });
+    const link = (h.state as unknown as Record<symbol, Record<string, unknown>>)[
+      Object.getOwnPropertySymbols(h.state)[0]!
+    ]!;
+    expect(Object.values(link)).not.toContain(h.world.enrolments);
+    expect(Object.values(link)).not.toContain(h.world.zones);
+    expect(typeof link.version).toBe('number');
+  });
+
   it('is not part of the state: encodings, copies and equality ignore it', () => {
     const h = new Harness(zones);
     h.fix(0, 500, { acc: 10 });

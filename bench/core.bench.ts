@@ -21,10 +21,15 @@ import { pathToFileURL } from 'node:url';
 import { type Alert, decodePing, type Ping, type Zone } from '../src/contract/index.js';
 import {
   applyPing,
+  cloneTagState,
   DEFAULT_ENGINE_CONFIG,
+  decodeTagState,
   EnrolmentTable,
+  encodeTagState,
+  encodeTagStateCompact,
   newTagState,
   type TagState,
+  type World,
 } from '../src/engine/index.js';
 import { compileZone, signedDistanceM, ZoneIndex } from '../src/geo/index.js';
 import { round } from '../src/ops/stats.js';
@@ -57,6 +62,22 @@ export interface CoreResult {
   decodedP99Us: number;
   decodedCpuFixesPerS: number;
   alerts: number;
+  /** Tag states held after the run (the active tags). */
+  tagStates: number;
+  /** Retained heap per tag state (state objects and the Map entry), measured by dropping them. */
+  heapBytesPerTagState: number;
+  /** Changelog value of each final tag state (what the worker writes per touched tag): format 2. */
+  encodedBytesMean: number;
+  encodedBytesP99: number;
+  /** The same states in format 1 (the changelog format before format 2). */
+  encodedV1BytesMean: number;
+  encodedV1BytesP99: number;
+  /** Per state, mean over the final states: encode in each format, decode each, the undo copy. */
+  encodeUs: number;
+  encodeV1Us: number;
+  decodeUs: number;
+  decodeV1Us: number;
+  cloneUs: number;
 }
 
 function offset(lat: number, lon: number, east: number, north: number): [number, number] {
@@ -92,14 +113,36 @@ function gc(): void {
   }
 }
 
-interface Fixture {
+export interface Fixture {
   pings: Ping[];
   buffers: Buffer[];
   inZone: number;
   inRing: number;
 }
 
-export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_000, seed = 1): CoreResult {
+/** Called around the timed engine-only run (after warm-up): e.g. to take a CPU profile of it. */
+export interface TimedRunHook {
+  start(): void;
+  stop(): void;
+}
+
+export interface CoreFixture {
+  world: World;
+  fx: Fixture;
+  /** Tags that send fixes (their states are created by the first `active` fixes). */
+  active: number;
+  compileS: number;
+  buildS: number;
+  heapBytesPerZone: number;
+}
+
+/** The seeded zones, enrolments and fixes of one case (shared with bench/core-ab.ts). */
+export function buildCoreFixture(
+  zoneCount: number,
+  shape: CoreShape,
+  fixCount: number,
+  seed: number,
+): CoreFixture {
   const rng = Rng.derive(seed, zoneCount, shape === 'circle' ? 1 : 2);
   const subjects = Math.max(1, Math.floor(zoneCount / 2));
   gc();
@@ -172,7 +215,27 @@ export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_
     fx.buffers.push(Buffer.from(JSON.stringify(ping)));
   }
 
-  const world = { zones: index, enrolments };
+  return { world: { zones: index, enrolments }, fx, active, compileS, buildS, heapBytesPerZone };
+}
+
+export function runCoreCase(
+  zoneCount: number,
+  shape: CoreShape,
+  fixCount = 300_000,
+  seed = 1,
+  hook?: TimedRunHook,
+): CoreResult {
+  const { world, fx, active, compileS, buildS, heapBytesPerZone } = buildCoreFixture(
+    zoneCount,
+    shape,
+    fixCount,
+    seed,
+  );
+  // Typed-array storage (flatbush's boxes, polygon coordinates) lives outside the JS heap: count it.
+  const heapNow = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
   const time = (decode: boolean) => {
     const states = new Map<string, TagState>();
     const out: Alert[] = [];
@@ -206,13 +269,16 @@ export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_
     run(0, warm, false);
     const t0 = performance.now();
     const c0 = process.cpuUsage();
+    if (!decode) hook?.start();
     run(warm, fixCount, true);
+    if (!decode) hook?.stop();
     const s = (performance.now() - t0) / 1000;
     const c = process.cpuUsage(c0);
     const cpuS = (c.user + c.system) / 1e6;
     groups.sort((a, b) => a - b);
     const pct = (p: number) => groups[Math.min(groups.length - 1, Math.ceil((p / 100) * groups.length) - 1)]!;
     return {
+      states,
       perS: (fixCount - warm) / s,
       cpuPerS: (fixCount - warm) / cpuS,
       p50: pct(50),
@@ -222,6 +288,16 @@ export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_
   };
   const plain = time(false);
   const decoded = time(true);
+  // Tag state cost: encoded size of each final state, codec and undo-copy time, and the heap the
+  // states retain.
+  const codec = measureCodec([...plain.states.values()]);
+  const tagStates = plain.states.size;
+  decoded.states.clear();
+  gc();
+  const heapWithStates = heapNow();
+  plain.states.clear();
+  gc();
+  const heapBytesPerTagState = (heapWithStates - heapNow()) / Math.max(1, tagStates);
   return {
     zones: zoneCount,
     shape,
@@ -240,6 +316,44 @@ export function runCoreCase(zoneCount: number, shape: CoreShape, fixCount = 300_
     decodedP99Us: round(decoded.p99, 3),
     decodedCpuFixesPerS: Math.round(decoded.cpuPerS),
     alerts: plain.alerts,
+    tagStates,
+    heapBytesPerTagState: Math.round(heapBytesPerTagState),
+    ...codec,
+  };
+}
+
+/** Sizes and per-state times of the changelog codec and the undo copy over `states`. */
+function measureCodec(states: readonly TagState[]) {
+  const v2 = states.map(encodeTagStateCompact);
+  const v1 = states.map(encodeTagState);
+  const bytes = (list: string[]) => {
+    const b = list.map((x) => Buffer.byteLength(x)).sort((x, y) => x - y);
+    return {
+      mean: Math.round(b.reduce((x, y) => x + y, 0) / Math.max(1, b.length)),
+      p99: b[Math.min(b.length - 1, Math.ceil(0.99 * b.length) - 1)] ?? 0,
+    };
+  };
+  const perState = <T>(items: readonly T[], f: (x: T) => unknown) => {
+    let sink = 0;
+    for (const x of items) sink += f(x) === null ? 1 : 0; // warm-up
+    const reps = 5;
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++) for (const x of items) sink += f(x) === null ? 1 : 0;
+    if (sink < 0) console.error(sink);
+    return round(((performance.now() - t0) * 1000) / (reps * Math.max(1, items.length)), 3);
+  };
+  const b2 = bytes(v2);
+  const b1 = bytes(v1);
+  return {
+    encodedBytesMean: b2.mean,
+    encodedBytesP99: b2.p99,
+    encodedV1BytesMean: b1.mean,
+    encodedV1BytesP99: b1.p99,
+    encodeUs: perState(states, encodeTagStateCompact),
+    encodeV1Us: perState(states, encodeTagState),
+    decodeUs: perState(v2, decodeTagState),
+    decodeV1Us: perState(v1, decodeTagState),
+    cloneUs: perState(states, cloneTagState),
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import { Partitioners } from 'kafkajs';
 import type { Ping } from '../src/contract/index.js';
-import { applyPing, EnrolmentTable, encodeTagState, newTagState } from '../src/engine/index.js';
+import { applyPing, EnrolmentTable, encodeTagStateCompact, newTagState } from '../src/engine/index.js';
 import { compileZone, ZoneIndex } from '../src/geo/index.js';
 import { createLogger, loadConfig } from '../src/ops/index.js';
 import { startWorker } from '../src/ops/worker-runtime.js';
@@ -37,7 +37,7 @@ async function benchRestore(tags: number): Promise<void> {
   const sample = newTagState('tag-0');
   for (const p of fleet.pings.filter((x: Ping) => x.tagId === 'tag-0'))
     applyPing(world, resolveEngineConfig(loadConfig({}).engine), sample, p, p.ts, 0, []);
-  const template = encodeTagState(sample);
+  const template = encodeTagStateCompact(sample); // what the worker writes (format 2)
   const topic = uniqueNames('bench-restore').stateChangelog;
   await createTopics(brokers, [
     { topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },

@@ -18,7 +18,8 @@ import type { Alert, Ping } from '../contract/index.js';
 import type { CompiledZone } from '../geo/index.js';
 import { type EngineConfig, RECENT_TS_CAPACITY } from './config.js';
 import { applyStatus, hasStatus } from './device-status.js';
-import { enrolmentKey, subjectAt } from './enrolment-table.js';
+import { linkedEnrolment, linkedSubjectZones } from './enrolment-link.js';
+import { subjectAt } from './enrolment-table.js';
 import { episodesExpired } from './episodes.js';
 import { type FixContext, newFixContext } from './fix-context.js';
 import { applyLateFix } from './late-fix.js';
@@ -53,10 +54,10 @@ export function applyPing(
   if (ping.tagId !== state.tagId) {
     throw new Error(`ping of tag ${ping.tagId} applied to the state of tag ${state.tagId}`);
   }
-  const enrolment = world.enrolments.get(ping.tagId);
-  const subjectId = subjectAt(enrolment, ping.ts);
+  const link = linkedEnrolment(world.enrolments, state); // = world.enrolments.get(ping.tagId)
+  const subjectId = subjectAt(link.enrolment, ping.ts);
   if (subjectId === undefined) return 'unenrolled';
-  followEnrolment(state, enrolmentKey(enrolment!));
+  followEnrolment(state, link.key!);
   const mark = out.length;
   const status = hasStatus(ping);
   let outcome: PingOutcome;
@@ -101,7 +102,8 @@ function applyFix(
     // Two fixes agree with each other and not with the last accepted one: a real relocation.
     // Apply both in ts order, so together they can confirm a violation at the new place.
     state.suspect = null;
-    const suspectEnrolled = subjectAt(world.enrolments.get(state.tagId), suspect.ts) === subjectId;
+    const suspectEnrolled =
+      subjectAt(linkedEnrolment(world.enrolments, state).enrolment, suspect.ts) === subjectId;
     if (suspect.ts < ts) {
       if (suspectEnrolled) acceptFix(world, config, state, subjectId, suspect, arrivedAt, emittedAt, out);
       acceptFix(world, config, state, subjectId, ping as FixLike, arrivedAt, emittedAt, out, acc);
@@ -180,7 +182,9 @@ function acceptFix(
     else stepZone(ctx, zone, track);
   }
   // 2. Zones near the fix (and the subject's inclusion zones) not stepped in 1.
-  world.zones.forEachCandidate(subjectId, fix.lat, fix.lon, visitCandidate);
+  const subjectZones = linkedSubjectZones(world.zones, state, subjectId); // = by subjectId
+  if (subjectZones !== undefined)
+    world.zones.forEachCandidateOf(subjectZones, subjectId, fix.lat, fix.lon, visitCandidate);
   // 3. Drop dormant tracks whose episodes are gone or expired, keeping the order of the rest.
   let w = 0;
   for (let i = 0; i < tracks.length; i++) {

@@ -8,11 +8,23 @@ export class EnrolmentTable {
   readonly #byTag = new Map<string, Enrolment>();
   /** When each enrolment was first seen (its record's timestamp), for tags that never report. */
   readonly #seenAt = new Map<string, number>();
+  /** Versions are unique across tables, so a version also tells tables apart. */
+  static #stamp = 0;
+  #version = ++EnrolmentTable.#stamp;
+
+  /**
+   * Changes whenever an enrolment is added, replaced or removed, and differs between any two
+   * tables (see enrolment-link.ts).
+   */
+  get version(): number {
+    return this.#version;
+  }
 
   /** `seenAt`: the record's timestamp; an update of the same enrolment keeps the first one. */
   upsert(e: Enrolment, seenAt?: number): void {
     const prev = this.#byTag.get(e.tagId);
     this.#byTag.set(e.tagId, e);
+    this.#version = ++EnrolmentTable.#stamp;
     if (prev !== undefined && enrolmentKey(prev) === enrolmentKey(e) && this.#seenAt.has(e.tagId)) return;
     if (seenAt === undefined) this.#seenAt.delete(e.tagId);
     else this.#seenAt.set(e.tagId, seenAt);
@@ -20,6 +32,7 @@ export class EnrolmentTable {
 
   remove(tagId: string): boolean {
     this.#seenAt.delete(tagId);
+    this.#version = ++EnrolmentTable.#stamp;
     return this.#byTag.delete(tagId);
   }
 

@@ -1,6 +1,7 @@
 export { DEVICE_ALERT_SEVERITY } from './alert-factory.js';
 export { applyPing, PING_OUTCOMES, type PingOutcome } from './apply-ping.js';
 export { clockGlitch, referenceTime, TIMESTAMP_TYPE } from './clock-glitch.js';
+export { encodeTagStateCompact } from './compact-state-codec.js';
 export {
   CONFIRM_RULES,
   type ConfirmRule,
@@ -27,6 +28,6 @@ export { sweepNoSignal, sweepUnheard } from './no-signal.js';
 export { type ProfileWrite, planProfileWrites, recordPublished } from './profile-plan.js';
 export { type CompiledSchedule, compileSchedule, scheduleActiveAt } from './schedule.js';
 export { decodeTagState, encodeTagState, StateCodecError } from './state-codec.js';
-export { type EvidenceFix, newTagState, type TagState, type ZoneTrack } from './tag-state.js';
+export { cloneTagState, type EvidenceFix, newTagState, type TagState, type ZoneTrack } from './tag-state.js';
 export type { World } from './world.js';
 export { compileZoneSchedule, zoneActiveAt } from './zone-activity.js';

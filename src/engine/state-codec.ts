@@ -1,5 +1,10 @@
 /**
- * TagState <-> changelog value. Encoding is JSON.stringify of the plain state; decoding rebuilds
+ * TagState <-> JSON. Two encodings decode here:
+ *  - format 1 (encodeTagState): JSON.stringify of the plain state, readable field by field. The
+ *    changelog held this before the compact format and every such record still decodes;
+ *  - format 2 (compact-state-codec.ts, what the worker now writes to the changelog): a JSON
+ *    array starting with 2, about a third of the size.
+ * Format 1 decoding rebuilds
  * every object in the canonical key order (so encode(decode(x)) === x for any encoded state)
  * after checking the shape, and throws a StateCodecError naming the first bad field. Values are
  * checked for type only: the engine wrote them.
@@ -8,14 +13,11 @@
  * tracks no `score`/`scoreFixes`; they decode as "nothing in progress" (null, 0, []), which is
  * exactly what such a state meant, so a worker upgraded mid-stream continues the same decisions.
  */
+import { decodeCompactTagState, isCompactTagState } from './compact-state-codec.js';
+import { arr, bad, bool, num, numOrNull, obj, StateCodecError, str } from './state-codec-checks.js';
 import type { Episode, EvidenceFix, LateChain, LateZone, TagState, ZoneTrack } from './tag-state.js';
 
-export class StateCodecError extends Error {
-  constructor(path: string, expected: string) {
-    super(`tag state: ${path} must be ${expected}`);
-    this.name = 'StateCodecError';
-  }
-}
+export { StateCodecError };
 
 export function encodeTagState(s: TagState): string {
   return JSON.stringify(s);
@@ -28,6 +30,7 @@ export function decodeTagState(json: string): TagState {
   } catch {
     throw new StateCodecError('(value)', 'JSON');
   }
+  if (isCompactTagState(raw)) return decodeCompactTagState(raw);
   const o = obj(raw, '(value)');
   if (o.v !== 1) throw new StateCodecError('v', '1');
   return {
@@ -113,34 +116,4 @@ function evidence(raw: unknown, path: string): EvidenceFix {
     lon: num(o.lon, `${path}.lon`),
     accuracyM: num(o.accuracyM, `${path}.accuracyM`),
   };
-}
-
-function bad(path: string, expected: string): never {
-  throw new StateCodecError(path, expected);
-}
-
-function obj(v: unknown, path: string): Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) bad(path, 'an object');
-  return v as Record<string, unknown>;
-}
-
-function arr(v: unknown, path: string): unknown[] {
-  if (!Array.isArray(v)) bad(path, 'an array');
-  return v;
-}
-
-function str(v: unknown, path: string): string {
-  return typeof v === 'string' ? v : bad(path, 'a string');
-}
-
-function num(v: unknown, path: string): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : bad(path, 'a finite number');
-}
-
-function numOrNull(v: unknown, path: string): number | null {
-  return v === null ? null : num(v, path);
-}
-
-function bool(v: unknown, path: string): boolean {
-  return typeof v === 'boolean' ? v : bad(path, 'a boolean');
 }

@@ -145,3 +145,59 @@ export function followEnrolment(state: TagState, key: string): void {
   if (state.enrolment !== null) Object.assign(state, newTagState(state.tagId));
   state.enrolment = key;
 }
+
+/**
+ * A deep copy that shares nothing mutable with `s`: the undo snapshot a batch takes before it
+ * first touches a tag (cheaper than encoding, and put back as is if the batch fails).
+ */
+export function cloneTagState(s: TagState): TagState {
+  return {
+    v: 1,
+    tagId: s.tagId,
+    lastTs: s.lastTs,
+    recentTs: s.recentTs.slice(),
+    recentNext: s.recentNext,
+    lastFix: s.lastFix === null ? null : cloneFix(s.lastFix),
+    suspect: s.suspect === null ? null : cloneFix(s.suspect),
+    zones: s.zones.map(cloneTrack),
+    strap: s.strap,
+    strapTs: s.strapTs,
+    batteryLow: s.batteryLow,
+    batteryTs: s.batteryTs,
+    lastFixArrivedAt: s.lastFixArrivedAt,
+    noSignalTs: s.noSignalTs,
+    late: s.late === null ? null : { ts: s.late.ts, zones: s.late.zones.map(cloneLateZone) },
+    enrolment: s.enrolment,
+  };
+}
+
+function cloneFix(e: EvidenceFix): EvidenceFix {
+  return { ts: e.ts, lat: e.lat, lon: e.lon, accuracyM: e.accuracyM };
+}
+
+function cloneTrack(t: ZoneTrack): ZoneTrack {
+  return {
+    zoneId: t.zoneId,
+    kind: t.kind,
+    phase: t.phase,
+    streak: t.streak.map(cloneFix),
+    streakFrom: t.streakFrom,
+    score: t.score,
+    scoreFixes: t.scoreFixes.map(cloneFix),
+    breachId: t.breachId,
+    approached: t.approached,
+    approachStreak: t.approachStreak.map(cloneFix),
+    beyond: t.beyond,
+    episodes: t.episodes.map((e): Episode => [e[0], e[1]]),
+    episodesEnd: t.episodesEnd,
+  };
+}
+
+function cloneLateZone(z: LateZone): LateZone {
+  return {
+    zoneId: z.zoneId,
+    run: z.run.map(cloneFix),
+    score: z.score,
+    scoreFixes: z.scoreFixes.map(cloneFix),
+  };
+}

@@ -16,7 +16,7 @@ export {
   ZoneCompileError,
   type ZoneCompileErrorCode,
 } from './zone-compile-error.js';
-export { type CandidateStrategy, ZoneIndex, type ZoneIndexOptions } from './zone-index.js';
+export { type CandidateStrategy, type SubjectZones, ZoneIndex, type ZoneIndexOptions } from './zone-index.js';
 export {
   checkZoneLimits,
   countPositions,

@@ -79,13 +79,22 @@ function withZone(list: CompiledZone[], z: CompiledZone): CompiledZone[] {
  * zones and random subjects, cache misses are most of the cost. Kept only while the subject is
  * small enough to be scanned.
  */
-interface SubjectZones {
+export interface SubjectZones {
   exclusions: CompiledZone[];
   inclusions: CompiledZone[];
   boxes: readonly number[];
+  /**
+   * False once the index has dropped this record (the subject's last zone went). A caller that
+   * keeps the record between fixes (see subjectZones) must look the subject up again then.
+   */
+  live: boolean;
 }
 
+let nextIndexId = 0;
+
 export class ZoneIndex {
+  /** Tells indexes apart without holding one (a caller's cache keeps the id, not the index). */
+  readonly id = ++nextIndexId;
   private readonly byId = new Map<string, CompiledZone>();
   private readonly bySubject = new Map<string, SubjectZones>();
   private readonly scanLimit: number;
@@ -239,7 +248,25 @@ export class ZoneIndex {
    */
   forEachCandidate(subjectId: string, lat: number, lon: number, visit: (zone: CompiledZone) => void): void {
     const s = this.bySubject.get(subjectId);
-    if (s === undefined) return;
+    if (s !== undefined) this.forEachCandidateOf(s, subjectId, lat, lon, visit);
+  }
+
+  /**
+   * The subject's zone record, for a caller that keeps it to skip the lookup by subject id on
+   * later fixes: valid for this index while `live`. Undefined when the subject has no zones.
+   */
+  subjectZones(subjectId: string): SubjectZones | undefined {
+    return this.bySubject.get(subjectId);
+  }
+
+  /** forEachCandidate with the subject's record at hand (live, from subjectZones(subjectId)). */
+  forEachCandidateOf(
+    s: SubjectZones,
+    subjectId: string,
+    lat: number,
+    lon: number,
+    visit: (zone: CompiledZone) => void,
+  ): void {
     const exclusions = s.exclusions;
     if (exclusions.length <= this.scanLimit) {
       const b = s.boxes;
@@ -290,7 +317,7 @@ export class ZoneIndex {
   private linkSubject(z: CompiledZone, refresh = true): void {
     let s = this.bySubject.get(z.subjectId);
     if (s === undefined) {
-      s = { exclusions: EMPTY_LIST, inclusions: EMPTY_LIST, boxes: NO_BOXES };
+      s = { exclusions: EMPTY_LIST, inclusions: EMPTY_LIST, boxes: NO_BOXES, live: true };
       this.bySubject.set(z.subjectId, s);
     }
     if (z.kind === 'exclusion') s.exclusions = withZone(s.exclusions, z);
@@ -304,7 +331,9 @@ export class ZoneIndex {
     const list = z.kind === 'exclusion' ? s.exclusions : s.inclusions;
     const at = list.indexOf(z);
     if (at >= 0) list.splice(at, 1);
-    if (s.exclusions.length === 0 && s.inclusions.length === 0) this.bySubject.delete(z.subjectId);
-    else if (refresh && z.kind === 'exclusion') this.refreshBoxes(s);
+    if (s.exclusions.length === 0 && s.inclusions.length === 0) {
+      s.live = false;
+      this.bySubject.delete(z.subjectId);
+    } else if (refresh && z.kind === 'exclusion') this.refreshBoxes(s);
   }
 }

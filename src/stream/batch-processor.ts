@@ -5,7 +5,7 @@
  * per batch, after the commit, from the caller.
  *
  * All or nothing: the first time a batch touches a tag, the tag's state as it was is kept aside
- * (encoded); if anything throws mid-way, every touched tag is put back, so the partition's state
+ * (a deep copy); if anything throws mid-way, every touched tag is put back, so the partition's state
  * is never half-applied. A ping from a tag that is not enrolled at its ts creates no state.
  */
 import type { KafkaMessage, Message } from 'kafkajs';
@@ -13,9 +13,9 @@ import { type Alert, decodePing } from '../contract/index.js';
 import {
   applyPing,
   clockGlitch,
-  decodeTagState,
+  cloneTagState,
   type EngineConfig,
-  encodeTagState,
+  encodeTagStateCompact,
   newTagState,
   referenceTime,
   type TagState,
@@ -63,19 +63,19 @@ export function emptyOutcomes(): Record<BatchOutcome, number> {
 }
 
 export async function processBatch(input: BatchInput): Promise<BatchResult> {
-  const undo = new Map<string, string | null>();
+  const undo = new Map<string, TagState | null>();
   try {
     return await applyBatch(input, undo);
   } catch (err) {
     for (const [tagId, before] of undo) {
       if (before === null) input.states.delete(tagId);
-      else input.states.set(tagId, decodeTagState(before));
+      else input.states.set(tagId, before);
     }
     throw err;
   }
 }
 
-async function applyBatch(input: BatchInput, undo: Map<string, string | null>): Promise<BatchResult> {
+async function applyBatch(input: BatchInput, undo: Map<string, TagState | null>): Promise<BatchResult> {
   const { topic, partition, messages, world, engine, maxPingBytes, states } = input;
   const outcomes = emptyOutcomes();
   const alerts: Alert[] = [];
@@ -104,7 +104,7 @@ async function applyBatch(input: BatchInput, undo: Map<string, string | null>): 
     }
     let state = states.get(ping.tagId);
     const known = state !== undefined;
-    if (known && !undo.has(ping.tagId)) undo.set(ping.tagId, encodeTagState(state!));
+    if (known && !undo.has(ping.tagId)) undo.set(ping.tagId, cloneTagState(state!));
     state ??= newTagState(ping.tagId);
     const arrivedAt = Number(record.timestamp);
     const before = alerts.length;
@@ -129,7 +129,7 @@ async function applyBatch(input: BatchInput, undo: Map<string, string | null>): 
   const changelog: Message[] = [];
   for (const tagId of touched) {
     const state = states.get(tagId);
-    if (state !== undefined) changelog.push({ key: tagId, value: encodeTagState(state), partition });
+    if (state !== undefined) changelog.push({ key: tagId, value: encodeTagStateCompact(state), partition });
   }
   return {
     outputs: { alerts: alerts.map(alertMessage), dlq, changelog },

@@ -4,7 +4,7 @@
  * enrolment, through the same commit path as batches (partition-commit.ts).
  */
 import type { Message } from 'kafkajs';
-import { type EngineConfig, encodeTagState, type World } from '../engine/index.js';
+import { type EngineConfig, encodeTagStateCompact, type World } from '../engine/index.js';
 import { alertMessage, alertSamples } from './batch-processor.js';
 import { STREAM_EVENTS } from './events.js';
 import { type CommitDeps, commitTask } from './partition-commit.js';
@@ -60,7 +60,7 @@ export async function sweepTask(
   }
   const changelog: Message[] = plan.changed.map((s) => ({
     key: s.tagId,
-    value: encodeTagState(s),
+    value: encodeTagStateCompact(s),
     partition: task.partition,
   }));
   for (const tagId of plan.expired) changelog.push({ key: tagId, value: null, partition: task.partition });

@@ -18,9 +18,8 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaConnectionConfig } from '../kafka/connection.js';
-import { explainKafkaFailure } from '../kafka/explain-failure.js';
 import type { EndOffsetTracker } from '../stream/end-offsets.js';
-import { restartDelayMs } from './consumer-restart.js';
+import { crashFacts, crashVerdict, restartDelayMs } from './consumer-restart.js';
 import { advance, initialPositions, seeksFor, shouldFold } from './input-positions.js';
 
 export interface InputConsumerOptions {
@@ -44,6 +43,7 @@ export class InputConsumer {
   /** Why no consumer is reading right now (undefined while one is assigned and running). */
   private failure: string | undefined;
   private crashes = 0;
+  private everAssigned = false;
   private restartTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: InputConsumerOptions) {}
@@ -92,6 +92,7 @@ export class InputConsumer {
       if (this.failure !== undefined) log.info({ crashes: this.crashes }, 'input consumer assigned again');
       this.failure = undefined;
       this.crashes = 0;
+      this.everAssigned = true;
     });
     c.on(c.events.CRASH, (e) => {
       if (c !== this.consumer || opts.isStopping()) return;
@@ -127,9 +128,9 @@ export class InputConsumer {
   private replace(crashed: Consumer, err: Error): void {
     const { opts } = this;
     if (crashed !== this.consumer || opts.isStopping()) return;
-    const refused = explainKafkaFailure(err, opts.connection);
-    if (refused) {
-      this.failure = refused.line;
+    const facts = crashFacts(err, opts.connection, this.everAssigned);
+    if (crashVerdict(facts) === 'fatal') {
+      this.failure = facts.refusal?.line ?? err.message;
       opts.onFatal(err);
       return;
     }

@@ -6,7 +6,7 @@
  * delivery made while the broker was down still reaches the ledger. This test controls its own
  * broker (src/local-kafka) and never touches the shared one.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,10 @@ describe('a broker outage longer than kafkajs retries', () => {
 
   afterAll(async () => {
     await n?.running.stop().catch(() => undefined);
+    // FENCELINE_IT_LOG_DIR keeps the notifier's log on disk, to read after a failed run.
+    const logDir = process.env.FENCELINE_IT_LOG_DIR;
+    if (logDir && n)
+      await writeFile(join(logDir, `notify-outage-${Date.now()}.log`), `${n.logs.join('\n')}\n`);
     await met?.close().catch(() => undefined);
     await stopLocalKafka({ port, stateDir }).catch(() => undefined);
     await rm(stateDir, { recursive: true, force: true });

@@ -1,9 +1,5 @@
-/**
- * The notifier's resume position (input-positions.ts) and the new-consumer back-off
- * (consumer-restart.ts), given/when/then.
- */
+/** The notifier's resume position (input-positions.ts), given/when/then. */
 import { describe, expect, it } from 'vitest';
-import { RESTART_MAX_MS, restartDelayMs } from '../../src/notify/consumer-restart.js';
 import {
   advance,
   initialPositions,
@@ -87,22 +83,5 @@ describe('input positions', () => {
     read(['0', '1', '2', '3', '4']); // the replacement consumer started from the beginning
     read(['4', '5']); // a batch fetched before the seek, overlapping the kept position
     expect(folded).toEqual(['0', '1', '2', '3', '4', '5']);
-  });
-});
-
-describe('new input consumer back-off', () => {
-  it('starts at 1 s and doubles', () => {
-    expect([1, 2, 3, 4, 5].map(restartDelayMs)).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
-  });
-
-  it('is capped at 30 s however long the outage lasts', () => {
-    expect(restartDelayMs(6)).toBe(RESTART_MAX_MS);
-    expect(restartDelayMs(7)).toBe(30_000);
-    expect(restartDelayMs(10_000)).toBe(30_000);
-  });
-
-  it('rejects a crash count below 1 or not an integer', () => {
-    expect(() => restartDelayMs(0)).toThrow(RangeError);
-    expect(() => restartDelayMs(1.5)).toThrow(RangeError);
   });
 });

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalKafka, stopLocalKafka } from '../../src/local-kafka/index.js';
 import { findFreePort } from '../../src/local-kafka/ports.js';
 import { webhookIdOf } from '../../src/notify/webhook-id.js';
+import { produce } from '../setup/kafka-test-utils.js';
 import { FlakyReceiver } from './fixtures/flaky-receiver.js';
 import {
   createNotifyTopics,
@@ -68,6 +69,8 @@ describe('a broker outage longer than kafkajs retries', () => {
     const running = n.running;
     const before = Array.from({ length: 9 }, (_, i) => testAlert({ alertId: `before-${i}` }));
     await produceAlerts(brokers, t.alerts, before);
+    // A malformed record is logged once each time it is folded: a re-read would log it again.
+    await produce(brokers, t.alerts, [{ key: 'T-bad', value: 'not json' }]);
     await waitFor(() => met.delivered.size === before.length, 60_000, 'the first alerts delivered');
 
     // One alert the endpoint refuses (503) until the broker is down: it is delivered during the
@@ -132,11 +135,22 @@ describe('a broker outage longer than kafkajs retries', () => {
     const delivered = ledger.filter((r) => r.outcome === 'delivered').map((r) => r.notificationId);
     expect(new Set(delivered)).toEqual(new Set(expected));
 
+    // Nothing was folded twice: the malformed record was rejected exactly once.
+    await waitFor(
+      () => n!.logs.some((l) => l.includes('"record rejected"')),
+      10_000,
+      'the bad record rejected',
+    );
+    expect(n.logs.filter((l) => l.includes('"record rejected"'))).toHaveLength(1);
+
     expect(leaks([...met.requests.map((r) => r.body), ...n.logs])).toEqual([]);
     expect(n.logs.filter((l) => l.includes(String(FIX_LAT)))).toEqual([]);
-    const crashes = n.logs.filter((l) => l.includes('input consumer crashed')).length;
+    // Which way kafkajs went: it gave up (a new consumer was started) or restarted its own.
+    const replaced = n.logs.filter((l) => l.includes('starting a new one')).length;
+    const selfRestarts = n.logs.filter((l) => l.includes('kafkajs restarts it')).length;
     console.log(
-      `[notify outage] ${met.requests.length} requests, ${met.duplicates} duplicate 2xx (all before the outage), ${crashes} consumer crash log lines, ledger ${ledger.length} records`,
+      `[notify outage] ${met.requests.length} requests, ${met.duplicates} duplicate 2xx (all before the outage), ` +
+        `consumers replaced ${replaced}, kafkajs self-restarts ${selfRestarts}, ledger ${ledger.length} records`,
     );
   });
 });

@@ -13,6 +13,10 @@
  * kafkajs' own restarts and rejoins, which would otherwise start again from the beginning (no
  * offsets are committed) and fold - and page the police about - every alert a second time.
  * Each consumer gets a fresh group id, like the first: no stale member of the dead one delays it.
+ *
+ * kafkajs would restart a consumer itself after some crashes (restart: true) and not after others
+ * (restart: false), depending on which request met the outage. restartOnFailure: false makes every
+ * crash final, so there is one restart path, this one, with its back-off, readiness and verdict.
  */
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
@@ -69,6 +73,8 @@ export class InputConsumer {
       readUncommitted: false,
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
+      // kafkajs' consumer default (5), stated because `retry` replaces it; see the header on restarts.
+      retry: { retries: 5, restartOnFailure: async () => false },
     });
   }
 

@@ -61,9 +61,12 @@ export class InputConsumer {
     return this.launch(this.newConsumer());
   }
 
-  async stop(): Promise<void> {
+  /** Leave the group; bounded, so a consumer still connecting through an outage cannot hold a SIGTERM up. */
+  async stop(timeoutMs = 3_000): Promise<void> {
     if (this.restartTimer) clearTimeout(this.restartTimer);
-    await this.consumer?.disconnect().catch(() => undefined);
+    const left = this.consumer?.disconnect().catch(() => undefined);
+    const timeout = new Promise<void>((r) => setTimeout(r, timeoutMs).unref());
+    await Promise.race([left, timeout]);
   }
 
   private newConsumer(): Consumer {

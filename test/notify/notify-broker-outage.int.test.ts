@@ -153,4 +153,18 @@ describe('a broker outage longer than kafkajs retries', () => {
         `consumers replaced ${replaced}, kafkajs self-restarts ${selfRestarts}, ledger ${ledger.length} records`,
     );
   });
+
+  it('stops promptly while the broker is down and a new consumer is connecting', async () => {
+    const running = n!.running;
+    await stopLocalKafka({ port, stateDir });
+    await waitFor(() => !running.notifier.readiness().ready, 90_000, 'not ready once the broker is down');
+    // Let a replacement consumer get into kafkajs' connect retries, then stop.
+    await new Promise((r) => setTimeout(r, 3_000));
+    const t0 = Date.now();
+    await running.stop();
+    const ms = Date.now() - t0;
+    console.log(`[notify outage] stopped in ${ms} ms with the broker down`);
+    // Generous: the bound is what matters (3 s for the consumer, 3 s grace for the ledger flush).
+    expect(ms).toBeLessThan(15_000);
+  });
 });

@@ -25,6 +25,8 @@ export interface RunningNotify {
   readonly registry: Registry;
   /** Resolves once the ledger is loaded and the inputs are caught up. */
   readonly started: Promise<void>;
+  /** Resolves (never rejects) if Kafka refuses the notifier after start-up; the CLI then exits 1. */
+  readonly failed: Promise<Error>;
   stop(): Promise<void>;
 }
 
@@ -36,6 +38,10 @@ export async function startNotify(
 ): Promise<RunningNotify> {
   const logger = deps.logger;
   let notifier: Notifier | undefined;
+  let onFailed: (err: Error) => void = () => undefined;
+  const failed = new Promise<Error>((resolve) => {
+    onFailed = resolve;
+  });
   const metrics = createNotifyMetrics(
     routing.endpoints.map((e) => e.name),
     {
@@ -46,6 +52,7 @@ export async function startNotify(
   notifier = new Notifier(config, routing, {
     logger,
     observer: metrics,
+    onFatal: (err) => onFailed(err),
     ...(deps.random ? { random: deps.random } : {}),
   });
   const n = notifier;
@@ -67,6 +74,7 @@ export async function startNotify(
     notifier: n,
     registry: metrics.registry,
     started,
+    failed,
     stop() {
       stopping ??= (async () => {
         await n.stop();
@@ -114,10 +122,15 @@ async function runNotify(): Promise<number> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
-  const failed = running.started.then(
-    () => new Promise<never>(() => {}),
-    (err: Error) => err,
-  );
+  // Fatal: start-up failed, or Kafka refused the notifier later (a broker outage is not fatal:
+  // the notifier starts a new input consumer and rides it out).
+  const failed = Promise.race([
+    running.started.then(
+      () => new Promise<never>(() => {}),
+      (err: Error) => err,
+    ),
+    running.failed,
+  ]);
   const outcome = await Promise.race([
     signalled.then((signal) => ({ kind: 'signal' as const, signal })),
     failed.then((err) => ({ kind: 'fatal' as const, err })),

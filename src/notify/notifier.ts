@@ -17,9 +17,12 @@
  *    is told rather than nobody.
  *
  * Deliveries run on their own timers through one EndpointQueue per endpoint.
+ *
+ * A broker outage longer than kafkajs' retries kills the input consumer; input-consumer.ts starts
+ * a new one that resumes where the fold stood (nothing folded twice, nothing skipped), and /readyz
+ * says not ready until it is assigned. Ledger writes made meanwhile are retried until they land.
  */
-import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import {
   type Alert,
@@ -28,11 +31,13 @@ import {
   AlertSchema,
   type NotificationRecord,
 } from '../contract/index.js';
+import { explainKafkaFailure } from '../kafka/explain-failure.js';
 import { EndOffsetTracker } from '../stream/end-offsets.js';
 import { createKafka } from '../stream/kafka-client.js';
 import { EndpointQueue } from './endpoint-queue.js';
 import { buildAlertEvent, CLOUDEVENTS_CONTENT_TYPE } from './event-body.js';
 import { closeAgents, postOnce } from './http-attempt.js';
+import { InputConsumer } from './input-consumer.js';
 import { type LedgerState, pendingIds, resumeFor } from './ledger-fold.js';
 import { decodeJson, LedgerWriter, readLedger } from './ledger-io.js';
 import type { ResolvedEndpoint, ResolvedRouting } from './load-routing.js';
@@ -62,6 +67,8 @@ export interface NotifierDeps {
   readonly observer: NotifyObserver;
   /** Jitter source; Math.random by default. */
   readonly random?: () => number;
+  /** Kafka refused the notifier after start-up (credentials, certificate, ACL): it cannot go on. */
+  readonly onFatal?: (err: Error) => void;
 }
 
 function resultLabel(r: AttemptResult): string {
@@ -82,12 +89,17 @@ export class Notifier {
   private ledger: LedgerState | undefined;
   private writer: LedgerWriter | undefined;
   private producer: Producer | undefined;
-  private consumer: Consumer | undefined;
-  private trackers: EndOffsetTracker[] = [];
+  private input: InputConsumer | undefined;
   private caughtUp = false;
   private stopping = false;
   private startedAt = 0;
   private readonly random: () => number;
+  /** Set once Kafka refused us; start() (if still running) rejects with it. */
+  private fatal: Error | undefined;
+  private rejectFatal: (err: Error) => void = () => undefined;
+  private readonly fatalSignal = new Promise<never>((_, reject) => {
+    this.rejectFatal = reject;
+  });
 
   constructor(
     private readonly config: NotifyConfig,
@@ -98,16 +110,20 @@ export class Notifier {
     this.endpoints = new Map(routing.endpoints.map((e) => [e.name, e]));
     for (const e of routing.endpoints) this.queues.set(e.name, new EndpointQueue(e.maxInFlight));
     this.random = deps.random ?? Math.random;
+    this.fatalSignal.catch(() => undefined);
   }
 
   readiness(): { ready: boolean; detail: Record<string, unknown> } {
+    // Why alerts are not being read right now: Kafka refused us, or the consumer is being replaced.
+    const reason = this.fatal?.message ?? this.input?.problem();
     return {
-      ready: this.caughtUp && !this.stopping,
+      ready: this.caughtUp && !this.stopping && reason === undefined,
       detail: {
         ledgerLoaded: this.ledger !== undefined,
         caughtUp: this.caughtUp,
         pending: this.pending.size,
         disabledEndpoints: [...this.disabled],
+        ...(reason === undefined ? {} : { reason }),
       },
     };
   }
@@ -150,48 +166,57 @@ export class Notifier {
 
     const admin = this.kafka.admin();
     await admin.connect();
+    let trackers: { topic: string; tracker: EndOffsetTracker }[];
     try {
-      this.trackers = [
-        await EndOffsetTracker.snapshot(admin, config.topics.alerts),
-        await EndOffsetTracker.snapshot(admin, config.topics.alertActions),
+      trackers = [
+        {
+          topic: config.topics.alerts,
+          tracker: await EndOffsetTracker.snapshot(admin, config.topics.alerts),
+        },
+        {
+          topic: config.topics.alertActions,
+          tracker: await EndOffsetTracker.snapshot(admin, config.topics.alertActions),
+        },
       ];
     } finally {
       await admin.disconnect();
     }
-    const consumer = this.kafka.consumer({
-      groupId: `${groupPrefix}.inputs.${randomUUID()}`,
-      maxWaitTimeInMs: 50,
-      readUncommitted: false,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
-    });
-    this.consumer = consumer;
-    this.trackers[0]!.follow(consumer, config.topics.alerts);
-    this.trackers[1]!.follow(consumer, config.topics.alertActions);
-    await consumer.connect();
-    await consumer.subscribe({
+    this.input = new InputConsumer({
+      kafka: this.kafka,
+      connection: config.kafka,
+      groupPrefix,
       topics: [config.topics.alerts, config.topics.alertActions],
-      fromBeginning: true,
+      trackers,
+      logger: log,
+      onRecord: (topic, partition, m) => this.fold(topic, partition, m),
+      isStopping: () => this.stopping,
+      onFatal: (err) => this.fail(err),
     });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        const isAlerts = batch.topic === config.topics.alerts;
-        for (const m of batch.messages) {
-          if (this.stopping) return;
-          const committedAt = Number(m.timestamp);
-          const decisions = isAlerts
-            ? this.onAlert(m.value, batch.partition, m.offset)
-            : this.onAction(m.value, batch.partition, m.offset);
-          for (const d of decisions) this.accept(d, Number.isFinite(committedAt) ? committedAt : Date.now());
-        }
-      },
-    });
-    await Promise.all(this.trackers.map((t) => t.done));
+    await Promise.race([this.input.start(), this.fatalSignal]);
+    await Promise.race([Promise.all(trackers.map((t) => t.tracker.done)), this.fatalSignal]);
     this.exhaustUnclaimed();
     this.caughtUp = true;
     deps.observer.ready();
     log.info({ owed: this.pending.size, ms: Date.now() - this.startedAt }, 'notifier caught up');
+  }
+
+  private fold(topic: string, partition: number, m: KafkaMessage): void {
+    const committedAt = Number(m.timestamp);
+    const decisions =
+      topic === this.config.topics.alerts
+        ? this.onAlert(m.value, partition, m.offset)
+        : this.onAction(m.value, partition, m.offset);
+    for (const d of decisions) this.accept(d, Number.isFinite(committedAt) ? committedAt : Date.now());
+  }
+
+  /** Kafka refused us after start-up: not ready from now on, the process is told to exit. */
+  private fail(err: Error): void {
+    if (this.fatal !== undefined) return;
+    const refused = explainKafkaFailure(err, this.config.kafka);
+    this.fatal = refused ? new Error(refused.line, { cause: err }) : err;
+    this.deps.logger.fatal({ err: this.fatal }, 'notifier cannot continue');
+    this.rejectFatal(this.fatal);
+    this.deps.onFatal?.(this.fatal);
   }
 
   private onAlert(value: Buffer | null, partition: number, offset: string): RouteDecision[] {
@@ -425,7 +450,7 @@ export class Notifier {
     this.stopping = true;
     for (const d of this.pending.values()) clearTimeout(d.timer);
     for (const q of this.queues.values()) q.clear();
-    await this.consumer?.disconnect().catch(() => undefined);
+    await this.input?.stop();
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, graceMs))]);
     await this.writer?.flush(graceMs);
     await this.producer?.disconnect().catch(() => undefined);

@@ -22,8 +22,8 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaConnectionConfig } from '../kafka/connection.js';
+import { crashFacts, crashVerdict, restartDelayMs } from '../kafka/consumer-restart.js';
 import type { EndOffsetTracker } from '../stream/end-offsets.js';
-import { crashFacts, crashVerdict, restartDelayMs } from './consumer-restart.js';
 import { advance, initialPositions, seeksFor, shouldFold } from './input-positions.js';
 
 export interface InputConsumerOptions {

@@ -8,7 +8,7 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { EngineConfig, World } from '../engine/index.js';
-import { explainKafkaFailure } from '../kafka/explain-failure.js';
+import { crashFacts, crashVerdict, restartDelayMs } from '../kafka/consumer-restart.js';
 import { waitWithKeepAlive } from './changelog-restore.js';
 import { isStuck } from './commit-streak.js';
 import { STREAM_EVENTS, type StreamEvents } from './events.js';
@@ -42,6 +42,8 @@ export class PingPipeline {
   /** Why the current consumer is not consuming (it crashed; a new one is starting). */
   private consumerFailure: string | undefined;
   private consumerCrashes = 0;
+  /** Some consumer of this worker was assigned partitions: its identity had access. */
+  private everAssigned = false;
   private restartTimer: NodeJS.Timeout | undefined;
   private readonly admin: Admin;
   private readonly engine: EngineConfig;
@@ -136,6 +138,7 @@ export class PingPipeline {
       if (c !== this.consumer) return;
       this.consumerFailure = undefined;
       this.consumerCrashes = 0;
+      this.everAssigned = true;
       this.onAssignment(e.payload.memberAssignment[config.topics.pings] ?? []);
     });
     c.on(c.events.CRASH, (e) => {
@@ -163,14 +166,15 @@ export class PingPipeline {
    */
   private replaceConsumer(crashed: Consumer, err: Error): void {
     if (crashed !== this.consumer || !this.running) return;
-    const refused = explainKafkaFailure(err, this.opts.config.kafka);
-    if (refused) {
+    // A refusal Kafka stated (or, before any assignment, one it implied) is final; on a SASL
+    // cluster a long outage reads like a missing ACL, so once assigned that is a restart.
+    if (crashVerdict(crashFacts(err, this.opts.config.kafka, this.everAssigned)) === 'fatal') {
       this.opts.onFatal(err);
       return;
     }
     this.consumerCrashes++;
     this.consumerFailure = `pings consumer crashed (${err.message}); restart ${this.consumerCrashes} pending`;
-    const delay = Math.min(30_000, 1000 * 2 ** (this.consumerCrashes - 1));
+    const delay = restartDelayMs(this.consumerCrashes);
     this.log.error({ err, crashes: this.consumerCrashes, retryInMs: delay }, 'starting a new pings consumer');
     void crashed.disconnect().catch(() => undefined);
     this.restartTimer = setTimeout(() => void this.relaunch(), delay);

@@ -1,13 +1,13 @@
 /** When to start a new input consumer, and whether a crash is fatal (consumer-restart.ts), given/when/then. */
 import { describe, expect, it } from 'vitest';
 import type { KafkaConnectionConfig } from '../../src/kafka/connection.js';
-import { Secret } from '../../src/kafka/secret.js';
 import {
   crashFacts,
   crashVerdict,
   RESTART_MAX_MS,
   restartDelayMs,
-} from '../../src/notify/consumer-restart.js';
+} from '../../src/kafka/consumer-restart.js';
+import { Secret } from '../../src/kafka/secret.js';
 
 const SECRET = new Secret('hunter2-very-secret');
 

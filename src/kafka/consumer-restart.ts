@@ -1,14 +1,15 @@
 /**
- * When to start a new input consumer after kafkajs gave up on one (CRASH with restart: false):
- * 1 s, doubling, capped at 30 s, for as long as it takes. A notifier that stops reading alerts
- * protects no one, so there is no final attempt; a refusal by Kafka (credentials, certificate,
+ * When to start a new consumer after kafkajs gave up on one (CRASH with restart: false), for the
+ * worker's pings consumer and the notifier's input consumer alike: 1 s, doubling, capped at 30 s,
+ * for as long as it takes. A worker that stops reading pings, or a notifier that stops reading
+ * alerts, protects no one, so there is no final attempt; a refusal by Kafka (credentials, certificate,
  * ACL) is decided elsewhere (explainKafkaFailure) and stops the process instead.
  *
  * Pure: the caller counts the consecutive crashes (reset once a consumer is assigned) and hands in
  * the error; nothing here reads a clock or touches Kafka.
  */
-import type { KafkaConnectionConfig } from '../kafka/connection.js';
-import { explainKafkaFailure, type KafkaFailure } from '../kafka/explain-failure.js';
+import type { KafkaConnectionConfig } from './connection.js';
+import { explainKafkaFailure, type KafkaFailure } from './explain-failure.js';
 
 export const RESTART_FIRST_MS = 1_000;
 export const RESTART_MAX_MS = 30_000;
@@ -28,7 +29,7 @@ export interface CrashFacts {
    * exactly the same thing.
    */
   readonly refusalInferred: boolean;
-  /** An input consumer of this notifier has been assigned partitions: the identity had access. */
+  /** A consumer of this process has been assigned partitions: the identity had access. */
   readonly everAssigned: boolean;
 }
 
@@ -52,10 +53,10 @@ export function crashFacts(
 
 /**
  * What to do with a consumer kafkajs gave up on: a refusal by Kafka is fatal (a new consumer
- * cannot help); anything else gets a new consumer. The inferred refusal after the notifier was
+ * cannot help); anything else gets a new consumer. The inferred refusal after the process was
  * already reading is an outage in all likelihood (the identity had a working coordinator minutes
  * ago; a revoked ACL shows as an explicit GROUP_AUTHORIZATION_FAILED): treated as fatal, every
- * long outage on a SASL cluster would stop the police notifier.
+ * long outage on a SASL cluster would stop the worker or the police notifier.
  */
 export function crashVerdict(facts: CrashFacts): 'fatal' | 'replace' {
   if (!facts.refused) return 'replace';

@@ -80,3 +80,39 @@ export function outputSends(
   add(topics.stateChangelog, out.changelog);
   return sends;
 }
+
+/** One produce request inside a transaction: at most one chunk per topic, so no batch outgrows its chunk. */
+export interface OutputWave {
+  readonly sends: readonly OutputSend[];
+  /** Estimated uncompressed bytes of the whole request. */
+  readonly bytes: number;
+}
+
+/**
+ * Exactly-once only (the transaction makes order irrelevant): pack the planned sends into as few
+ * produce requests as possible. Wave i carries the i-th chunk of every topic, so a topic's
+ * partition batch in a request is never larger than one chunk. A typical batch (a few alerts and
+ * changelog states) is one request instead of one per topic, which is a round trip saved on
+ * every commit.
+ */
+export function outputWaves(sends: readonly OutputSend[]): OutputWave[] {
+  const waves: { sends: OutputSend[]; bytes: number }[] = [];
+  const nextWave = new Map<string, number>();
+  for (const send of sends) {
+    const i = nextWave.get(send.topic) ?? 0;
+    nextWave.set(send.topic, i + 1);
+    waves[i] ??= { sends: [], bytes: 0 };
+    waves[i]!.sends.push(send);
+    for (const m of send.messages) waves[i]!.bytes += messageSize(m);
+  }
+  return waves;
+}
+
+/**
+ * Compress a request only when it is large enough for the bytes saved to matter (a catch-up or a
+ * big sweep): gzip costs a few milliseconds of CPU per request, which small commits, the common
+ * case, would pay in latency for nothing.
+ */
+export function shouldCompress(bytes: number, threshold: number = STREAM_TUNING.compressAboveBytes): boolean {
+  return bytes >= threshold;
+}

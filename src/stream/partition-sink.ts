@@ -8,15 +8,23 @@
  * offset commit.
  *
  * Either way the outputs go out as output-sends.ts plans them: size-bounded chunks, gzip
- * compressed (the codec kafkajs carries itself), alerts before DLQ records before states.
+ * compressed when large (the codec kafkajs carries itself). Exactly-once packs them into as few
+ * produce requests as the chunk bound allows; at-least-once sends alerts, then DLQ records, then
+ * states, one after another.
  */
 import { CompressionTypes, type Kafka, Partitioners, type Producer } from 'kafkajs';
-import { outputSends, type PartitionOutputs } from './output-sends.js';
+import {
+  messageSize,
+  outputSends,
+  outputWaves,
+  type PartitionOutputs,
+  shouldCompress,
+} from './output-sends.js';
 import { STREAM_TUNING, type StreamTopics } from './stream-config.js';
 
 export type { PartitionOutputs } from './output-sends.js';
 
-/** Every output send is compressed: changelog states and alerts are repetitive JSON. */
+/** Large output requests are compressed: changelog states and alerts are repetitive JSON. */
 export const OUTPUT_COMPRESSION = CompressionTypes.GZIP;
 
 export interface PartitionSink {
@@ -65,8 +73,12 @@ export function createTransactionalSink(ctx: SinkContext): PartitionSink {
     async commit(out, nextOffset) {
       const t = await producer.transaction();
       try {
-        for (const send of outputSends(ctx.topics, out)) {
-          await t.send({ ...send, compression: OUTPUT_COMPRESSION });
+        // One produce request per wave (usually one in all), compressed only when large.
+        for (const wave of outputWaves(outputSends(ctx.topics, out))) {
+          await t.sendBatch({
+            topicMessages: [...wave.sends],
+            compression: shouldCompress(wave.bytes) ? OUTPUT_COMPRESSION : CompressionTypes.None,
+          });
         }
         if (nextOffset !== undefined) {
           await t.sendOffsets({
@@ -101,7 +113,9 @@ export function createPlainSink(ctx: SinkContext): PartitionSink {
     async commit(out, nextOffset) {
       // One send at a time, in plan order: alerts are on their topic before the state says so.
       for (const send of outputSends(ctx.topics, out)) {
-        await producer.send({ ...send, acks: -1, compression: OUTPUT_COMPRESSION });
+        const bytes = send.messages.reduce((n, m) => n + messageSize(m), 0);
+        const compression = shouldCompress(bytes) ? OUTPUT_COMPRESSION : CompressionTypes.None;
+        await producer.send({ ...send, acks: -1, compression });
       }
       if (nextOffset !== undefined) await ctx.commitOffset(ctx.partition, nextOffset);
     },

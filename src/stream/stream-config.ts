@@ -94,5 +94,7 @@ export const STREAM_TUNING = {
    * uncompressed bytes: half of Kafka's default 1 MiB max.message.bytes, before compression.
    */
   outputChunkBytes: 512 * 1024,
+  /** Output requests at least this large (estimated, uncompressed) are gzip-compressed. */
+  compressAboveBytes: 64 * 1024,
   transactionTimeoutMs: 60_000,
 } as const;

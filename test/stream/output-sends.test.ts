@@ -4,7 +4,13 @@
  */
 import type { Message } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { chunkBySize, messageSize, outputSends } from '../../src/stream/output-sends.js';
+import {
+  chunkBySize,
+  messageSize,
+  outputSends,
+  outputWaves,
+  shouldCompress,
+} from '../../src/stream/output-sends.js';
 import { topicsWithPrefix } from '../../src/stream/stream-config.js';
 
 const topics = topicsWithPrefix('t');
@@ -64,5 +70,49 @@ describe('item 11: at-least-once writes alerts before the changelog state', () =
     const firstChangelog = sends.findIndex((s) => s.topic === topics.stateChangelog);
     const lastAlert = sends.map((s) => s.topic).lastIndexOf(topics.alerts);
     expect(lastAlert).toBeLessThan(firstChangelog);
+  });
+});
+
+describe('exactly-once: as few produce requests as the chunk bound allows', () => {
+  it('sends a typical commit (alerts, DLQ, states) as one request', () => {
+    const sends = outputSends(topics, {
+      alerts: [msg('s', 10)],
+      dlq: [msg('d', 10)],
+      changelog: [msg('t', 10)],
+    });
+    const waves = outputWaves(sends);
+    expect(waves).toHaveLength(1);
+    expect(waves[0]!.sends.map((s) => s.topic)).toEqual([
+      topics.alerts,
+      topics.pingsDlq,
+      topics.stateChangelog,
+    ]);
+  });
+
+  it('never puts two chunks of one topic in one request, and loses or repeats no message', () => {
+    const changelog = Array.from({ length: 60 }, (_, i) => msg(`t${i}`, 100));
+    const alerts = Array.from({ length: 25 }, (_, i) => msg(`s${i}`, 100));
+    const sends = outputSends(topics, { alerts, dlq: [], changelog }, 1024);
+    const waves = outputWaves(sends);
+    for (const w of waves) {
+      const names = w.sends.map((s) => s.topic);
+      expect(new Set(names).size).toBe(names.length);
+      expect(w.bytes).toBe(w.sends.flatMap((s) => s.messages).reduce((n, m) => n + messageSize(m), 0));
+    }
+    const sent = waves.flatMap((w) => w.sends);
+    expect(sent.filter((s) => s.topic === topics.stateChangelog).flatMap((s) => s.messages)).toEqual(
+      changelog,
+    );
+    expect(sent.filter((s) => s.topic === topics.alerts).flatMap((s) => s.messages)).toEqual(alerts);
+    expect(waves.length).toBe(
+      Math.max(
+        ...[topics.alerts, topics.stateChangelog].map((t) => sends.filter((s) => s.topic === t).length),
+      ),
+    );
+  });
+
+  it('compresses only requests large enough to pay for it', () => {
+    expect(shouldCompress(10_000, 65_536)).toBe(false);
+    expect(shouldCompress(65_536, 65_536)).toBe(true);
   });
 });

@@ -8,7 +8,7 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { EngineConfig, World } from '../engine/index.js';
-import { crashFacts, crashVerdict, restartDelayMs } from '../kafka/consumer-restart.js';
+import { ConsumerKeeper } from '../kafka/consumer-keeper.js';
 import { waitWithKeepAlive } from './changelog-restore.js';
 import { isStuck } from './commit-streak.js';
 import { STREAM_EVENTS, type StreamEvents } from './events.js';
@@ -37,14 +37,12 @@ export interface PingPipelineOptions {
 export class PingPipeline {
   private readonly tasks = new Map<number, PartitionTask>();
   private readonly log: Logger;
-  /** The current pings consumer; replaced by a new one when it crashes for good. */
-  private consumer: Consumer;
-  /** Why the current consumer is not consuming (it crashed; a new one is starting). */
-  private consumerFailure: string | undefined;
-  private consumerCrashes = 0;
-  /** Some consumer of this worker was assigned partitions: its identity had access. */
-  private everAssigned = false;
-  private restartTimer: NodeJS.Timeout | undefined;
+  /**
+   * The pings consumer, replaced by a new one when kafkajs gives up on it (e.g. the group
+   * coordinator stayed unreachable through a broker restart longer than its retries). The tasks
+   * keep their state; the new member's assignment decides which of them live on.
+   */
+  private readonly keeper: ConsumerKeeper;
   private readonly admin: Admin;
   private readonly engine: EngineConfig;
   private readonly restorer: PartitionRestorer;
@@ -59,7 +57,16 @@ export class PingPipeline {
     this.log = opts.logger.child({ component: 'pings' });
     this.engine = resolveEngineConfig(config.engine);
     this.admin = kafka.admin();
-    this.consumer = this.newConsumer();
+    this.keeper = new ConsumerKeeper({
+      name: 'pings consumer',
+      connection: config.kafka,
+      log: this.log,
+      create: () => this.newConsumer(),
+      run: (c) => this.runConsumer(c),
+      onJoin: (_c, e) => this.onAssignment(e.payload.memberAssignment[config.topics.pings] ?? []),
+      wanted: () => this.running,
+      onFatal: opts.onFatal,
+    });
     this.restorer = new PartitionRestorer({ kafka, admin: this.admin, config, log: this.log, events });
     const commit = { log: this.log, events };
     const isRunning = () => this.running;
@@ -107,14 +114,14 @@ export class PingPipeline {
 
   /** Why pings are not being consumed right now (undefined while the consumer runs), for /readyz. */
   consumerProblem(): string | undefined {
-    return this.consumerFailure;
+    return this.keeper.problem();
   }
 
   async start(): Promise<void> {
     await this.admin.connect();
     // Set before run(): a batch can arrive before run() resolves, and must not be dropped.
     this.running = true;
-    await this.runConsumer(this.consumer);
+    await this.keeper.start();
     this.sweepTimer = setInterval(() => void this.sweepAll(), this.opts.config.noSignalSweepIntervalS * 1000);
     this.sweepTimer.unref();
   }
@@ -134,17 +141,6 @@ export class PingPipeline {
 
   private async runConsumer(c: Consumer): Promise<void> {
     const { config } = this.opts;
-    c.on(c.events.GROUP_JOIN, (e) => {
-      if (c !== this.consumer) return;
-      this.consumerFailure = undefined;
-      this.consumerCrashes = 0;
-      this.everAssigned = true;
-      this.onAssignment(e.payload.memberAssignment[config.topics.pings] ?? []);
-    });
-    c.on(c.events.CRASH, (e) => {
-      this.log.error({ err: e.payload.error, restart: e.payload.restart }, 'pings consumer crashed');
-      if (!e.payload.restart) this.replaceConsumer(c, e.payload.error);
-    });
     await c.connect();
     // A new group starts at the beginning: a monitoring system must not skip pings it never saw.
     await c.subscribe({ topic: config.topics.pings, fromBeginning: true });
@@ -157,47 +153,11 @@ export class PingPipeline {
     });
   }
 
-  /**
-   * kafkajs gave up on `crashed` (e.g. the group coordinator stayed unreachable through a broker
-   * restart longer than its retries). Unless Kafka refused us, start a new consumer after a
-   * back-off, for as long as it takes: a worker that stops consuming protects no one. The tasks
-   * keep their state; the new member's assignment decides which of them live on. Meanwhile
-   * /readyz says why the worker is not ready.
-   */
-  private replaceConsumer(crashed: Consumer, err: Error): void {
-    if (crashed !== this.consumer || !this.running) return;
-    // A refusal Kafka stated (or, before any assignment, one it implied) is final; on a SASL
-    // cluster a long outage reads like a missing ACL, so once assigned that is a restart.
-    if (crashVerdict(crashFacts(err, this.opts.config.kafka, this.everAssigned)) === 'fatal') {
-      this.opts.onFatal(err);
-      return;
-    }
-    this.consumerCrashes++;
-    this.consumerFailure = `pings consumer crashed (${err.message}); restart ${this.consumerCrashes} pending`;
-    const delay = restartDelayMs(this.consumerCrashes);
-    this.log.error({ err, crashes: this.consumerCrashes, retryInMs: delay }, 'starting a new pings consumer');
-    void crashed.disconnect().catch(() => undefined);
-    this.restartTimer = setTimeout(() => void this.relaunch(), delay);
-    this.restartTimer.unref();
-  }
-
-  private async relaunch(): Promise<void> {
-    if (!this.running) return;
-    const c = this.newConsumer();
-    this.consumer = c;
-    try {
-      await this.runConsumer(c);
-    } catch (err) {
-      this.replaceConsumer(c, err instanceof Error ? err : new Error(String(err)));
-    }
-  }
-
   /** Finish the current batch, commit, leave the group, close producers. */
   async stop(): Promise<void> {
     this.running = false;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    await this.consumer.disconnect();
+    await this.keeper.stop();
     const tasks = [...this.tasks.values()];
     this.tasks.clear();
     await Promise.all(tasks.map((t) => this.close(t)));
@@ -217,7 +177,7 @@ export class PingPipeline {
       groupId: config.kafka.groupId,
       partition,
       commitOffset: (p: number, offset: string) =>
-        this.consumer.commitOffsets([{ topic: config.topics.pings, partition: p, offset }]),
+        this.keeper.consumer!.commitOffsets([{ topic: config.topics.pings, partition: p, offset }]),
     };
     return config.exactlyOnce ? createTransactionalSink(ctx) : createPlainSink(ctx);
   }

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { type Alert, AlertSchema } from '../contract/index.js';
 import { createKafka } from '../kafka/connection.js';
+import { createTopicsSettled } from '../kafka/create-topics.js';
 import { acquireBrokers } from '../local-kafka/index.js';
 import {
   createLogger,
@@ -30,7 +31,7 @@ import { loadProfilesConfig } from '../ops/profiles-config.js';
 import { type RunningProfiles, startProfiles } from '../ops/profiles-runtime.js';
 import { buildFleet } from '../sim/fleet.js';
 import { KafkaProfileFeed } from '../sim/kafka-profile-feed.js';
-import { createTopicsSettled, KafkaSink } from '../sim/kafka-sink.js';
+import { KafkaSink } from '../sim/kafka-sink.js';
 import { localDateOf, localToUtc } from '../sim/local-time.js';
 import { runSimulation } from '../sim/run-simulation.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from '../sim/sim-options.js';

@@ -4,7 +4,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { withRetry } from '../stream/retry.js';
+import { createTopicsSettled } from '../kafka/create-topics.js';
 import type { NotifyConfig } from './notify-config.js';
 
 export class NotifyTopicError extends Error {
@@ -24,15 +24,9 @@ export async function ensureNotifyTopics(kafka: Kafka, config: NotifyConfig, log
     if (!config.createTopics) {
       throw new NotifyTopicError(`topic ${missing[0]} does not exist and CREATE_TOPICS is false`);
     }
-    // waitForLeaders can meet UNKNOWN_TOPIC_OR_PARTITION from a broker that has not caught up
-    // with its own controller yet (retriable); a retry then finds the topic "already exists".
-    await withRetry(() =>
-      admin
-        .createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3 })) })
-        .then(() => undefined)
-        .catch((err: Error) => {
-          if (!/already exists/i.test(err.message)) throw err;
-        }),
+    await createTopicsSettled(
+      admin,
+      missing.map((topic) => ({ topic, numPartitions: 3 })),
     );
     logger.info({ topics: missing }, 'created topics');
   } finally {

@@ -25,6 +25,7 @@ import {
   newDeviceModeStats,
   type ProfileDelivery,
 } from './device-mode.js';
+import { createTopicsSettled } from './kafka-sink.js';
 
 export interface KafkaProfileFeedOptions {
   readonly kafka: Kafka;
@@ -89,20 +90,13 @@ export class KafkaProfileFeed implements DeviceProfileFeed {
     try {
       // The publisher creates the topic too; whoever comes first, it is the same compacted topic.
       if (!(await admin.listTopics()).includes(o.topic)) {
-        await admin
-          .createTopics({
-            waitForLeaders: true,
-            topics: [
-              {
-                topic: o.topic,
-                numPartitions: o.partitionsIfCreated ?? 6,
-                configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
-              },
-            ],
-          })
-          .catch((err: Error) => {
-            if (!/already exists/i.test(err.message)) throw err;
-          });
+        await createTopicsSettled(admin, [
+          {
+            topic: o.topic,
+            numPartitions: o.partitionsIfCreated ?? 6,
+            configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+          },
+        ]);
       }
       for (const p of await retried(() => admin.fetchTopicOffsets(o.topic))) {
         if (BigInt(p.high) > BigInt(p.low)) feed.behind.set(p.partition, BigInt(p.high));

@@ -48,6 +48,7 @@ export async function ensureSimTopics(admin: Admin, opts: KafkaSinkOptions): Pro
 }
 
 /**
+ * The simulator's copy of src/kafka/create-topics.ts (the simulator may import only the contract).
  * Create topics (an existing one is fine) and return once every partition has a leader. On a
  * loaded broker kafkajs' own wait for leaders can fail with "does not host this topic-partition"
  * (metadata not propagated yet, which it does not retry): the topics exist by then, so wait for

@@ -20,6 +20,8 @@ export interface PartitionOutputs {
 export interface OutputSend {
   readonly topic: string;
   readonly messages: Message[];
+  /** Estimated uncompressed bytes of `messages`. */
+  readonly bytes: number;
 }
 
 /** Per-record overhead of the v2 record format plus slack for varints and attributes. */
@@ -49,20 +51,25 @@ export function messageSize(m: Message): number {
  * that large, and the DLQ topic is created to take them).
  */
 export function chunkBySize(messages: readonly Message[], limit: number): Message[][] {
-  const chunks: Message[][] = [];
+  return sizedChunks(messages, limit).map((c) => c.messages);
+}
+
+/** chunkBySize, keeping each chunk's estimated size (so nothing sizes a message twice). */
+function sizedChunks(messages: readonly Message[], limit: number): { messages: Message[]; bytes: number }[] {
+  const chunks: { messages: Message[]; bytes: number }[] = [];
   let current: Message[] = [];
   let size = 0;
   for (const m of messages) {
     const s = messageSize(m);
     if (current.length > 0 && size + s > limit) {
-      chunks.push(current);
+      chunks.push({ messages: current, bytes: size });
       current = [];
       size = 0;
     }
     current.push(m);
     size += s;
   }
-  if (current.length > 0) chunks.push(current);
+  if (current.length > 0) chunks.push({ messages: current, bytes: size });
   return chunks;
 }
 
@@ -73,7 +80,7 @@ export function outputSends(
 ): OutputSend[] {
   const sends: OutputSend[] = [];
   const add = (topic: string, messages: readonly Message[]) => {
-    for (const chunk of chunkBySize(messages, limit)) sends.push({ topic, messages: chunk });
+    for (const chunk of sizedChunks(messages, limit)) sends.push({ topic, ...chunk });
   };
   add(topics.alerts, out.alerts);
   add(topics.pingsDlq, out.dlq);
@@ -103,7 +110,7 @@ export function outputWaves(sends: readonly OutputSend[]): OutputWave[] {
     nextWave.set(send.topic, i + 1);
     waves[i] ??= { sends: [], bytes: 0 };
     waves[i]!.sends.push(send);
-    for (const m of send.messages) waves[i]!.bytes += messageSize(m);
+    waves[i]!.bytes += send.bytes;
   }
   return waves;
 }

@@ -13,13 +13,7 @@
  * states, one after another.
  */
 import { CompressionTypes, type Kafka, Partitioners, type Producer } from 'kafkajs';
-import {
-  messageSize,
-  outputSends,
-  outputWaves,
-  type PartitionOutputs,
-  shouldCompress,
-} from './output-sends.js';
+import { outputSends, outputWaves, type PartitionOutputs, shouldCompress } from './output-sends.js';
 import { STREAM_TUNING, type StreamTopics } from './stream-config.js';
 
 export type { PartitionOutputs } from './output-sends.js';
@@ -113,9 +107,8 @@ export function createPlainSink(ctx: SinkContext): PartitionSink {
     async commit(out, nextOffset) {
       // One send at a time, in plan order: alerts are on their topic before the state says so.
       for (const send of outputSends(ctx.topics, out)) {
-        const bytes = send.messages.reduce((n, m) => n + messageSize(m), 0);
-        const compression = shouldCompress(bytes) ? OUTPUT_COMPRESSION : CompressionTypes.None;
-        await producer.send({ ...send, acks: -1, compression });
+        const compression = shouldCompress(send.bytes) ? OUTPUT_COMPRESSION : CompressionTypes.None;
+        await producer.send({ topic: send.topic, messages: send.messages, acks: -1, compression });
       }
       if (nextOffset !== undefined) await ctx.commitOffset(ctx.partition, nextOffset);
     },

@@ -32,6 +32,7 @@ import {
   recordPublished,
 } from '../engine/index.js';
 import { compileZone, ZoneIndex } from '../geo/index.js';
+import { createTopicsSettled } from '../kafka/create-topics.js';
 import { foldingHandler, GlobalTable } from './global-table.js';
 import { STREAM_TUNING } from './stream-config.js';
 import { safeFields } from './world-tables.js';
@@ -347,9 +348,7 @@ export class ProfilePublisher {
         .filter((t) => !existing.has(t.topic))
         .map((t) => ({ ...t, configEntries: COMPACTED }));
       if (wanted.length === 0) return;
-      await admin.createTopics({ topics: wanted, waitForLeaders: true }).catch((err: Error) => {
-        if (!/already exists/i.test(err.message)) throw err;
-      });
+      await createTopicsSettled(admin, wanted);
       this.log.info({ topics: wanted.map((t) => t.topic) }, 'created topics');
     } finally {
       await admin.disconnect();

@@ -5,6 +5,7 @@
  */
 import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { createTopicsSettled } from '../kafka/create-topics.js';
 import { STREAM_TUNING, type StreamConfig } from './stream-config.js';
 
 const COMPACTED = [
@@ -60,16 +61,9 @@ async function create(
       ],
     }));
   if (missing.length === 0) return;
-  // Another worker may be creating the same topics right now; "already exists" is success.
-  await admin.createTopics({ topics: missing, waitForLeaders: true }).catch((err: Error) => {
-    if (!/already exists/i.test(err.message)) throw err;
-  });
-  // On a busy broker, metadata can lag the creation: wait (bounded) until every topic is listed.
-  for (let i = 0; i < 50; i++) {
-    const listed = new Set(await admin.listTopics());
-    if (missing.every((t) => listed.has(t.topic))) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  // Another worker may be creating the same topics right now; "already exists" is success. On a
+  // busy broker, metadata can lag the creation: wait (bounded) until every partition has a leader.
+  await createTopicsSettled(admin, missing);
   logger.info({ topics: missing.map((t) => t.topic), ...replication }, 'created topics');
 }
 

@@ -27,6 +27,23 @@ export function setServerNow(serverNow) {
 }
 export const now = () => Date.now() + skew;
 
+/**
+ * Write the ticking ages ([data-since]) and acknowledge countdowns ([data-due]) under `root`.
+ * Called every second for the whole page, and right after a render so a new row or incident
+ * never shows an empty age until the next tick.
+ */
+export function fillTimes(root = document) {
+  const t = now();
+  for (const node of root.querySelectorAll('[data-since]')) {
+    node.textContent = duration(t - Number(node.dataset.since));
+  }
+  for (const node of root.querySelectorAll('[data-due]')) {
+    const left = Number(node.dataset.due) - t;
+    node.textContent = left >= 0 ? duration(left) : `overdue ${duration(-left)}`;
+    node.classList.toggle('overdue', left < 0);
+  }
+}
+
 export function duration(ms) {
   const neg = ms < 0;
   let s = Math.floor(Math.abs(ms) / 1000);

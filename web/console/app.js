@@ -1,6 +1,6 @@
 // The shell: who am I, the live incident set from the event stream, and a tiny path router.
 import { initAlarm, raiseAlarm } from './alarm.js';
-import { api, duration, now, setCsrf, setServerNow } from './api.js';
+import { api, fillTimes, setCsrf, setServerNow } from './api.js';
 import { renderAudit } from './audit.js';
 import { renderIncident } from './incident.js';
 import { renderQueue } from './queue.js';
@@ -79,18 +79,6 @@ function connect() {
   window.__fencelineSource = source;
 }
 
-function tick() {
-  const t = now();
-  for (const node of document.querySelectorAll('[data-since]')) {
-    node.textContent = duration(t - Number(node.dataset.since));
-  }
-  for (const node of document.querySelectorAll('[data-due]')) {
-    const left = Number(node.dataset.due) - t;
-    node.textContent = left >= 0 ? duration(left) : `overdue ${duration(-left)}`;
-    node.classList.toggle('overdue', left < 0);
-  }
-}
-
 async function main() {
   const me = await api('/api/me');
   state.me = me.data;
@@ -105,8 +93,8 @@ async function main() {
   initAlarm(document.getElementById('sound-toggle'));
   route();
   connect();
-  setInterval(tick, 1000);
-  tick();
+  setInterval(fillTimes, 1000);
+  fillTimes();
 }
 
 main();

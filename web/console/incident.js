@@ -1,5 +1,5 @@
 // One incident: facts, workflow buttons, the trail of actions and notification attempts, the map.
-import { api, clock, el } from './api.js';
+import { api, clock, el, fillTimes } from './api.js';
 import { drawMap } from './map.js';
 
 const OUTCOMES = [
@@ -121,6 +121,7 @@ export function renderIncident(view, state, id) {
     head.replaceChildren(
       ...[phone, facts(i), actions(i, state.me, show), el('h2', { text: 'Trail' }), trail(i)].filter(Boolean),
     );
+    fillTimes(head);
   };
   api(`/api/incidents/${encodeURIComponent(id)}`).then((r) => {
     if (!r.ok) {

@@ -1,5 +1,5 @@
 // The live queue: open incidents by severity, then age; ages and ack countdowns tick.
-import { clock, el } from './api.js';
+import { clock, el, fillTimes } from './api.js';
 
 const RANK = { P1: 0, P2: 1, P3: 2 };
 const order = (a, b) =>
@@ -65,6 +65,7 @@ export function renderQueue(view, state) {
   const refresh = () => {
     const open = [...state.incidents.values()].filter((i) => i.status !== 'closed').sort(order);
     tbody.replaceChildren(...open.map(row));
+    fillTimes(tbody);
     const total = Math.max(open.length, state.snapshotTotal ?? 0);
     count.textContent = total > open.length ? `(${open.length} shown of ${total})` : `(${open.length})`;
   };

@@ -4,6 +4,9 @@
 import { api, clock, el } from './api.js';
 import { drawMap } from './map.js';
 
+/** "from 2026-11-30 08:00 until 2027-05-30 08:00"; an open end says so instead of a dash. */
+const enrolmentSpan = (from, to) =>
+  `${from === null ? 'with no start date' : `from ${when(from)}`}, ${to === null ? 'no end date' : `until ${when(to)}`}`;
 const when = (ms) => (ms === null ? '-' : `${new Date(ms).toISOString().slice(0, 10)} ${clock(ms)}`);
 
 function incidentList(list) {
@@ -116,7 +119,7 @@ export function renderSubject(view, state, id) {
         'ul',
         { id: 'subject-tags' },
         ...s.tags.map((t) =>
-          el('li', { text: `${t.tagId} enrolled ${when(t.validFrom)} to ${when(t.validTo)}` }),
+          el('li', { text: `${t.tagId} enrolled ${enrolmentSpan(t.validFrom, t.validTo)}` }),
         ),
       ),
       el('h2', { text: 'Zones' }),

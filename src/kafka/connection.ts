@@ -12,6 +12,8 @@
 import './compression-codecs.js';
 // Makes read_committed hide every aborted record (kafkajs' own filter misses some): read-committed.ts.
 import './read-committed.js';
+// Remembers group and transaction coordinators (kafkajs asks four times per commit): coordinator-lookup.ts.
+import './coordinator-lookup.js';
 import {
   Kafka,
   type KafkaConfig,

@@ -3,8 +3,9 @@
  * `npm run bench` (tsx bench/main.ts): the seeded benchmarks, results under bench/results/.
  * The benchmarks depend on src/, never the reverse, so they are not part of the `fenceline`
  * command or of the package's build.
- * Throughput and latency need a broker: KAFKA_BROKERS (or --brokers), else the local broker is
- * started on 127.0.0.1:9092 (and stopped again at the end unless --keep-broker).
+ * Throughput and latency need a broker: KAFKA_BROKERS (or --brokers), else a throw-away local
+ * broker (free port, new state dir, both gone at the end), so results do not depend on what
+ * earlier runs left in the shared one; with --keep-broker, the shared local broker on 9092.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,8 +17,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --quick              small sizes (CI smoke): core 1k/10k zones, quality 1k subjects,
                        throughput 100k pings, latency 1k and 5k pings/s for 10 s
   --only <parts>       comma-separated subset of: ${BENCH_PARTS.join(',')} (default all)
-  --brokers <list>     Kafka bootstrap servers (default $KAFKA_BROKERS, else start the local broker)
-  --keep-broker        leave a local broker this command started running
+  --brokers <list>     Kafka bootstrap servers (default $KAFKA_BROKERS, else start a throw-away
+                       local broker: free port, new state dir, removed at the end)
+  --keep-broker        use the shared local broker on 127.0.0.1:9092 instead, and leave it running
   --out-dir <dir>      default ./bench/results
   --seed <n>           default 1`;
 
@@ -40,7 +42,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const needsKafka = parts.includes('throughput') || parts.includes('latency');
   const broker = needsKafka
-    ? await acquireBrokers(values.brokers, values['keep-broker'] === true, log)
+    ? await acquireBrokers(values.brokers, values['keep-broker'] === true, log, { throwaway: true })
     : undefined;
   try {
     const outDir = values['out-dir'] ?? join(process.cwd(), 'bench', 'results');

@@ -92,9 +92,12 @@ async function applyBatch(input: BatchInput, undo: Map<string, TagState | null>)
       continue;
     }
     const ping = decoded.value;
+    // One clock read and one timestamp parse per ping, shared by the glitch check and the engine.
+    const now = Date.now();
+    const arrivedAt = Number(record.timestamp);
     const glitch = clockGlitch(
       ping.ts,
-      referenceTime(Number(record.timestamp), timestampTypeOf(record), Date.now()),
+      referenceTime(arrivedAt, timestampTypeOf(record), now),
       input.clockGlitchMarginMs ?? DEFAULT_CLOCK_GLITCH_MARGIN_MS,
     );
     if (glitch !== undefined) {
@@ -106,9 +109,8 @@ async function applyBatch(input: BatchInput, undo: Map<string, TagState | null>)
     const known = state !== undefined;
     if (known && !undo.has(ping.tagId)) undo.set(ping.tagId, cloneTagState(state!));
     state ??= newTagState(ping.tagId);
-    const arrivedAt = Number(record.timestamp);
     const before = alerts.length;
-    const outcome = applyPing(world, engine, state, ping, arrivedAt, Date.now(), alerts);
+    const outcome = applyPing(world, engine, state, ping, arrivedAt, now, alerts);
     outcomes[outcome]++;
     // 'unenrolled' changes nothing (engine contract): a stranger's ping leaves no state behind.
     if (!known && outcome !== 'unenrolled') {

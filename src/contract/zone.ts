@@ -44,12 +44,26 @@ const HourMinute = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be "HH:MM", 00:00 to 23:59' });
 
+/**
+ * Names already judged. Asking ICU builds an Intl.DateTimeFormat (tens of µs), once per zone with
+ * a schedule: seconds when a worker loads a million zones that share a handful of names. Both
+ * sets are bounded: ICU has ~600 names, but it accepts them in any letter case, and unknown
+ * names are untrusted input.
+ */
+const KNOWN_ZONES = new Set<string>();
+const UNKNOWN_ZONES = new Set<string>();
+const MAX_REMEMBERED = 2_000;
+
 /** True when the runtime's ICU knows this IANA zone name. */
 export function isKnownTimeZone(tz: string): boolean {
+  if (KNOWN_ZONES.has(tz)) return true;
+  if (UNKNOWN_ZONES.has(tz)) return false;
   try {
     new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+    if (KNOWN_ZONES.size < MAX_REMEMBERED) KNOWN_ZONES.add(tz);
     return true;
   } catch {
+    if (UNKNOWN_ZONES.size < MAX_REMEMBERED) UNKNOWN_ZONES.add(tz);
     return false;
   }
 }

@@ -9,36 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { type CoreShape, runCoreCase } from './core.bench.js';
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-}
-interface Profile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-/** Functions by share of the samples in which they were on top of the stack (self time). */
-export function topSelfTime(p: Profile, top = 25): string[] {
-  const byId = new Map(p.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  let total = 0;
-  for (let i = 0; i < p.samples.length; i++) {
-    const cf = byId.get(p.samples[i]!)!.callFrame;
-    const where = cf.url === '' ? '' : ` ${cf.url.split('/').slice(-2).join('/')}:${cf.lineNumber + 1}`;
-    const key = `${cf.functionName || '(anonymous)'}${where}`;
-    // Samples, not time deltas: on a loaded machine a delta also holds time spent descheduled,
-    // and the last one holds the profiler's own stop.
-    self.set(key, (self.get(key) ?? 0) + 1);
-    total += 1;
-  }
-  return [...self]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, top)
-    .map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
-}
+import { type Profile, topSelfTime } from './cpu-profile.js';
 
 const zones = Number(process.argv[2] ?? 1_000_000);
 const shape: CoreShape = process.argv[3] === 'polygon' ? 'polygon' : 'circle';

@@ -1,0 +1,84 @@
+/**
+ * Where a worker's time goes at full speed: publish a seeded fleet, then consume it with one
+ * in-process worker (exactly-once by default) under the CPU profiler. Prints the event-loop
+ * utilisation (1.0 = the main thread never waited), CPU time per wall second, self time by place
+ * (kafkajs, Fenceline's layers, GC, idle...) and the top functions. This is the evidence for
+ * issue 14 item 4: a second thread can only pay if the main thread is the bottleneck.
+ *
+ *   npx tsx bench/worker-profile.ts [pings=300000] [eos|alos] [out.cpuprofile]
+ *
+ * Uses KAFKA_BROKERS when set, else a throw-away local broker.
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { performance } from 'node:perf_hooks';
+import { acquireBrokers } from '../src/local-kafka/index.js';
+import { DEFAULT_SIM_OPTIONS } from '../src/sim/sim-options.js';
+import { type Profile, selfTimeByPlace, topSelfTime } from './cpu-profile.js';
+import {
+  benchTopics,
+  benchWorkerConfig,
+  createBenchTopics,
+  deleteBenchTopics,
+  kafkaClient,
+  publishFleet,
+  timeWorker,
+} from './kafka-harness.js';
+
+const target = Number(process.argv[2] ?? 300_000);
+const exactlyOnce = process.argv[3] !== 'alos';
+const out = process.argv[4] ?? `worker-${exactlyOnce ? 'eos' : 'alos'}.cpuprofile`;
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+const broker = await acquireBrokers(undefined, false, log, { throwaway: true });
+const prefix = `bench-${Date.now().toString(36)}-prof`;
+const topics = benchTopics(prefix);
+const admin = kafkaClient(broker.brokers).admin();
+await admin.connect();
+try {
+  await createBenchTopics(admin, topics);
+  const subjects = 2_000;
+  const pub = await publishFleet(broker.brokers, topics, {
+    ...DEFAULT_SIM_OPTIONS,
+    subjects,
+    durationH: target / (subjects * 61),
+  });
+  log(`published ${pub.pings} pings; consuming under the profiler...`);
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params ?? {}, (err, r) => (err ? reject(err) : resolve(r))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  const elu0 = performance.eventLoopUtilization();
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  const timing = await timeWorker(
+    benchWorkerConfig(broker.brokers, topics, `${prefix}-worker`, exactlyOnce),
+    pub.pings,
+    600_000,
+  );
+  const wallS = (performance.now() - wall0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const elu = performance.eventLoopUtilization(elu0);
+  const { profile } = (await post('Profiler.stop')) as { profile: Profile };
+  writeFileSync(out, JSON.stringify(profile));
+  console.log(
+    `${exactlyOnce ? 'exactly-once' : 'at-least-once'}: ${Math.round(timing.perS)} pings/s over ${timing.consumeS.toFixed(1)} s (start-up ${timing.startupS.toFixed(1)} s)`,
+  );
+  console.log(
+    `event-loop utilisation ${elu.utilization.toFixed(2)}; CPU ${((cpu.user + cpu.system) / 1e6 / wallS).toFixed(2)} s per wall s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s, wall ${wallS.toFixed(1)} s, start-up included)`,
+  );
+  console.log('\nself time by place:');
+  console.log(selfTimeByPlace(profile).join('\n'));
+  console.log('\ntop functions (self time):');
+  console.log(topSelfTime(profile, 30).join('\n'));
+  console.log(`\nprofile: ${out}`);
+} finally {
+  await deleteBenchTopics(admin, prefix).catch(() => undefined);
+  await admin.disconnect();
+  await broker.release();
+}

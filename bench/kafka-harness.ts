@@ -137,6 +137,8 @@ export async function timeWorker(
   config: WorkerConfig,
   total: number,
   timeoutMs: number,
+  /** Called once each when the first batch has committed and when all have (the timed span). */
+  span: { onFirstBatch?: () => void; onLastBatch?: () => void } = {},
 ): Promise<ConsumeTiming> {
   const t0 = performance.now();
   let first = 0;
@@ -159,10 +161,12 @@ export async function timeWorker(
         if (first === 0) {
           first = performance.now();
           firstBatchSize = n;
+          span.onFirstBatch?.();
         }
         processed += n;
-        if (processed >= total) {
+        if (processed >= total && last === 0) {
           last = performance.now();
+          span.onLastBatch?.();
           clearTimeout(timer);
           resolve();
         }

@@ -17,6 +17,7 @@
  * `visit` callback must not mutate the index it is visiting.
  */
 import type { CompiledZone } from './compiled-zone.js';
+import { repackZones } from './packed-zone.js';
 import { ZoneSnapshot } from './zone-snapshot.js';
 import { queryPoint, rootContains, ZoneTree } from './zone-tree.js';
 
@@ -165,10 +166,14 @@ export class ZoneIndex {
 
   /**
    * Rebuild the snapshot from every live zone and empty the delta. Costs one flatbush build
-   * (about 0.2-0.4 s at 1M zones on one core): call it between batches, not per fix.
+   * (about 0.2-0.4 s at 1M zones on one core): call it between batches, not per fix. It also
+   * repacks the zones' numbers into fresh slab chunks (packed-zone.ts), so slots of zones
+   * dropped since the last compaction are freed.
    */
   compact(): void {
-    this.snapshot = ZoneSnapshot.build([...this.byId.values()]);
+    const zones = [...this.byId.values()];
+    repackZones(zones);
+    this.snapshot = ZoneSnapshot.build(zones);
     this.delta = new ZoneTree(this.maxEntries);
     this.inDelta.clear();
     this.stale.clear();

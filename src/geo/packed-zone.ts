@@ -215,6 +215,11 @@ export class PackedZone implements CompiledZone {
     return out;
   }
 
+  /** The chunk holding this zone's numbers (repackZones only). */
+  slabOf(): Float64Array {
+    return this.slab;
+  }
+
   /** Move this zone's numbers to `slab` at `base` (repackZones only). */
   moveTo(slab: Float64Array, base: number): void {
     const from = this.slab;
@@ -226,11 +231,34 @@ export class PackedZone implements CompiledZone {
 }
 
 /**
+ * True when `zones` (in order) change chunk at most 1.25 times per chunk's worth of zones: then
+ * they span at most that many chunks, so at most a fifth of the slots those chunks hold are
+ * dead, and copying would buy little. Zones compiled in order and loaded once (start-up from a
+ * compacted topic) pass, and repacking them would cost a tenth of the index build at 1M zones.
+ */
+function packedDensely(zones: readonly CompiledZone[]): boolean {
+  const allowed = Math.ceil((zones.length / SLAB_ZONES) * 1.25) + 1;
+  let changes = 0;
+  let last: Float64Array | undefined;
+  for (let i = 0; i < zones.length; i++) {
+    const z = zones[i];
+    if (!(z instanceof PackedZone)) continue;
+    const slab = z.slabOf();
+    if (slab !== last) {
+      last = slab;
+      if (++changes > allowed) return false;
+    }
+  }
+  return true;
+}
+
+/**
  * Copy the numbers of `zones` into fresh chunks, in order, so the chunks holding only dead slots
  * can be collected. Values are unchanged: readers see no difference. Zones built elsewhere (not
  * PackedZone) are left alone.
  */
 export function repackZones(zones: readonly CompiledZone[]): void {
+  if (packedDensely(zones)) return;
   let slab = new Float64Array(0);
   let k = SLAB_ZONES;
   for (let i = 0; i < zones.length; i++) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type CompiledZone, compileZone, signedDistanceM, ZoneIndex } from '../../src/geo/index.js';
-import { repackZones } from '../../src/geo/packed-zone.js';
+import { type PackedZone, repackZones } from '../../src/geo/packed-zone.js';
 import { circleZone, offset, polygonZone, starRing } from './geo-fixtures.js';
 
 const NUMBER_FIELDS = [
@@ -96,6 +96,30 @@ describe('PackedZone: numbers in a shared slab', () => {
       index.forEachNear(z.lat0, z.lon0, (c) => seen.push(c.zoneId));
       expect(seen).toContain(z.zoneId);
     }
+  });
+});
+
+describe('PackedZone: dead slots are freed by compaction', () => {
+  const chunksOf = (zones: readonly CompiledZone[]) =>
+    new Set(zones.map((z) => (z as PackedZone).slabOf())).size;
+
+  it('zones kept from a sparse set move to fresh chunks; a dense set is left in place', () => {
+    // 1,280 compiled, one in ten kept (superseded versions, deletions): 128 zones over 10 chunks.
+    const all: CompiledZone[] = [];
+    for (let i = 0; i < 1280; i++)
+      all.push(compileZone(circleZone(-3 + i * 1e-3, 52, 100, { zoneId: `z${i}` })));
+    const kept = all.filter((_, i) => i % 10 === 0);
+    const before = kept.map(numbersOf);
+    expect(chunksOf(kept)).toBeGreaterThanOrEqual(10);
+    const index = ZoneIndex.build(kept);
+    expect(chunksOf(kept)).toBe(1);
+    expect(kept.map(numbersOf)).toEqual(before);
+    expect(index.get('z10')?.lon0).toBe(-3 + 10 * 1e-3);
+
+    const dense = manyZones();
+    const slabs = dense.map((z) => (z as PackedZone).slabOf());
+    ZoneIndex.build(dense);
+    expect(dense.every((z, k) => (z as PackedZone).slabOf() === slabs[k])).toBe(true);
   });
 });
 

@@ -135,7 +135,7 @@ function curfew(z: CompiledZone, cfg: ProfileConfig, hash: KeyedHash): Trigger {
 
 function withValidity(z: CompiledZone, t: Omit<Trigger, 'schedule' | 'validFrom' | 'validTo'>): Trigger {
   const out: Trigger = { ...t };
-  if (z.zone.schedule !== undefined) out.schedule = z.zone.schedule;
+  if (z.schedule !== undefined) out.schedule = z.schedule;
   if (Number.isFinite(z.validFrom)) out.validFrom = z.validFrom;
   if (Number.isFinite(z.validTo)) out.validTo = z.validTo;
   return out;

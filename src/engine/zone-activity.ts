@@ -10,7 +10,7 @@ const schedules = new WeakMap<CompiledZone, CompiledSchedule>();
 
 export function zoneActiveAt(zone: CompiledZone, ts: number): boolean {
   if (ts < zone.validFrom || ts >= zone.validTo) return false;
-  const source = zone.zone.schedule;
+  const source = zone.schedule;
   if (source === undefined) return true;
   let compiled = schedules.get(zone);
   if (compiled === undefined) {
@@ -25,6 +25,6 @@ export function zoneActiveAt(zone: CompiledZone, ts: number): boolean {
  * schedule that cannot compile rejects the zone instead of surfacing on a fix.
  */
 export function compileZoneSchedule(zone: CompiledZone): void {
-  const source = zone.zone.schedule;
+  const source = zone.schedule;
   if (source !== undefined && !schedules.has(zone)) schedules.set(zone, compileSchedule(source));
 }

@@ -6,10 +6,13 @@
  * `coords` just past ring r; `polygonEnds[p]` is the ring index just past polygon p. Circles:
  * the centre is the projection origin and only `radiusM` matters.
  *
- * Every zone is built by one object literal in `makeCompiledZone`, so all share one hidden
- * class and the property loads in signedDistanceM stay monomorphic.
+ * Every zone is a PackedZone (packed-zone.ts): one class, so the property loads in
+ * signedDistanceM stay monomorphic, with its numbers in a shared Float64Array slab instead of
+ * one boxed double per field. It keeps only what the engine reads of the source message: the
+ * schedule, not the whole validated Zone (its geometry alone is hundreds of bytes a zone).
  */
 import { defaultSeverity, type Zone } from '../contract/index.js';
+import { PackedZone } from './packed-zone.js';
 import {
   type LocalProjection,
   localProjection,
@@ -29,8 +32,8 @@ export const FLAT_CIRCLE_LIMIT_M = 5_000;
 export type ZoneShape = 'circle' | 'polygon';
 
 export interface CompiledZone extends LocalProjection {
-  /** The validated source message. Its label and geometry are sensitive: never log them. */
-  readonly zone: Zone;
+  /** The source zone's schedule (undefined = always in force, within the validity window). */
+  readonly schedule: Zone['schedule'];
   readonly zoneId: string;
   readonly subjectId: string;
   readonly kind: 'exclusion' | 'inclusion';
@@ -271,35 +274,36 @@ function makeCompiledZone(
   polygonEnds: Int32Array,
   b: Boxes,
 ): CompiledZone {
-  return {
-    zone,
-    zoneId: zone.zoneId,
-    subjectId: zone.subjectId,
-    kind: zone.kind,
-    severity: defaultSeverity(zone),
-    warningM,
-    version: zone.version,
-    validFrom: zone.validFrom ?? Number.NEGATIVE_INFINITY,
-    validTo: zone.validTo ?? Number.POSITIVE_INFINITY,
-    minLon: b.minLon,
-    minLat: b.minLat,
-    maxLon: b.maxLon,
-    maxLat: b.maxLat,
-    lat0: proj.lat0,
-    lon0: proj.lon0,
-    kx: proj.kx,
-    ky: proj.ky,
-    cos0: proj.cos0,
-    tan0: proj.tan0,
+  return new PackedZone(
+    zone.zoneId,
+    zone.subjectId,
+    zone.kind,
+    defaultSeverity(zone),
+    zone.version,
+    zone.schedule,
     shape,
-    radiusM,
     haversine,
     coords,
     ringEnds,
     polygonEnds,
-    pMinX: b.pMinX,
-    pMinY: b.pMinY,
-    pMaxX: b.pMaxX,
-    pMaxY: b.pMaxY,
-  };
+    {
+      warningM,
+      validFrom: zone.validFrom ?? Number.NEGATIVE_INFINITY,
+      validTo: zone.validTo ?? Number.POSITIVE_INFINITY,
+      minLon: b.minLon,
+      minLat: b.minLat,
+      maxLon: b.maxLon,
+      maxLat: b.maxLat,
+      lat0: proj.lat0,
+      lon0: proj.lon0,
+      kx: proj.kx,
+      cos0: proj.cos0,
+      tan0: proj.tan0,
+      radiusM,
+      pMinX: b.pMinX,
+      pMinY: b.pMinY,
+      pMaxX: b.pMaxX,
+      pMaxY: b.pMaxY,
+    },
+  );
 }

@@ -17,6 +17,7 @@
  * `visit` callback must not mutate the index it is visiting.
  */
 import type { CompiledZone } from './compiled-zone.js';
+import { repackZones } from './packed-zone.js';
 import { ZoneSnapshot } from './zone-snapshot.js';
 import { queryPoint, rootContains, ZoneTree } from './zone-tree.js';
 
@@ -67,6 +68,9 @@ const EMPTY_LIST: CompiledZone[] = [];
 /** `list` plus `z`; never mutates the shared empty list. */
 function withZone(list: CompiledZone[], z: CompiledZone): CompiledZone[] {
   if (list.length === 0) return [z];
+  // Literals for the usual 1-3 zones: a third faster than the spread at a 1M-zone build.
+  if (list.length === 1) return [list[0]!, z];
+  if (list.length === 2) return [list[0]!, list[1]!, z];
   if (list.length < EXACT_LIST_LIMIT) return [...list, z];
   list.push(z);
   return list;
@@ -133,12 +137,12 @@ export class ZoneIndex {
   /** Bulk load for start-up: one flatbush snapshot instead of N inserts. Last zoneId wins. */
   static build(zones: Iterable<CompiledZone>, options: ZoneIndexOptions = {}): ZoneIndex {
     const index = new ZoneIndex(options);
-    for (const z of zones) {
-      const old = index.byId.get(z.zoneId);
-      if (old !== undefined) index.unlinkSubject(old, false);
-      index.byId.set(z.zoneId, z);
-      index.linkSubject(z, false);
-    }
+    // Ids first, then subjects from the survivors: a replaced zone is never linked, so there is
+    // no lookup-and-unlink per zone (at 1M zones that lookup was a tenth of the build). A
+    // replacement keeps its id's first position, as upsert's in-place replacement does.
+    const byId = index.byId;
+    for (const z of zones) byId.set(z.zoneId, z);
+    for (const z of byId.values()) index.linkSubject(z, false);
     for (const s of index.bySubject.values()) index.refreshBoxes(s);
     index.compact();
     return index;
@@ -165,10 +169,14 @@ export class ZoneIndex {
 
   /**
    * Rebuild the snapshot from every live zone and empty the delta. Costs one flatbush build
-   * (about 0.2-0.4 s at 1M zones on one core): call it between batches, not per fix.
+   * (about 0.2-0.4 s at 1M zones on one core): call it between batches, not per fix. It also
+   * repacks the zones' numbers into fresh slab chunks (packed-zone.ts), so slots of zones
+   * dropped since the last compaction are freed.
    */
   compact(): void {
-    this.snapshot = ZoneSnapshot.build([...this.byId.values()]);
+    const zones = [...this.byId.values()];
+    repackZones(zones);
+    this.snapshot = ZoneSnapshot.build(zones);
     this.delta = new ZoneTree(this.maxEntries);
     this.inDelta.clear();
     this.stale.clear();
@@ -303,6 +311,16 @@ export class ZoneIndex {
     const n = s.exclusions.length;
     if (n > this.scanLimit || n === 0) {
       s.boxes = NO_BOXES;
+      return;
+    }
+    const a = s.exclusions[0]!;
+    if (n === 1) {
+      s.boxes = [a.minLon, a.minLat, a.maxLon, a.maxLat]; // a literal: exact size, packed doubles
+      return;
+    }
+    if (n === 2) {
+      const c = s.exclusions[1]!;
+      s.boxes = [a.minLon, a.minLat, a.maxLon, a.maxLat, c.minLon, c.minLat, c.maxLon, c.maxLat];
       return;
     }
     const b: number[] = [];

@@ -117,6 +117,7 @@ export function benchWorkerConfig(
     FENCELINE_INSTANCE_ID: group,
     // Let a run compare worker tunings without code changes (unset = the worker's default).
     PARTITIONS_CONSUMED_CONCURRENTLY: process.env.PARTITIONS_CONSUMED_CONCURRENTLY,
+    PIPELINE_COMMITS: process.env.PIPELINE_COMMITS,
   });
 }
 

@@ -76,6 +76,7 @@ export interface WorkerConfig {
     enrolmentsAccepted: string;
   };
   exactlyOnce: boolean;
+  pipelineCommits: boolean;
   createTopics: boolean;
   pingsPartitions: number;
   partitionsConsumedConcurrently: number;
@@ -111,6 +112,7 @@ const EnvSchema = z.object({
   TOPIC_PINGS_DLQ: topicVar(),
   TOPIC_STATE_CHANGELOG: topicVar(),
   EXACTLY_ONCE: booleanVar(),
+  PIPELINE_COMMITS: booleanVar(),
   CREATE_TOPICS: booleanVar(),
   PINGS_PARTITIONS: integerVar(1, 10_000),
   PARTITIONS_CONSUMED_CONCURRENTLY: integerVar(1, 1_000),
@@ -186,6 +188,11 @@ export const ENV_VARS: Readonly<Record<EnvVarName, EnvVarDoc>> = {
     meaning: 'internal compacted changelog of per-tag state',
   },
   EXACTLY_ONCE: { default: 'true', meaning: 'transactional read-process-write (true/false, 1/0, yes/no)' },
+  PIPELINE_COMMITS: {
+    default: 'false',
+    meaning:
+      'apply a batch and fetch on while its commit is in flight; batches applied meanwhile share the next commit (experimental)',
+  },
   CREATE_TOPICS: { default: 'true', meaning: 'create missing topics at start-up' },
   PINGS_PARTITIONS: { default: '12', meaning: 'partitions of the pings topic, used only when creating it' },
   PARTITIONS_CONSUMED_CONCURRENTLY: {
@@ -370,6 +377,7 @@ export function loadConfig(env: Record<string, string | undefined>): WorkerConfi
       enrolmentsAccepted: e.TOPIC_ENROLMENTS_ACCEPTED,
     },
     exactlyOnce: e.EXACTLY_ONCE,
+    pipelineCommits: e.PIPELINE_COMMITS,
     createTopics: e.CREATE_TOPICS,
     pingsPartitions: e.PINGS_PARTITIONS,
     partitionsConsumedConcurrently: e.PARTITIONS_CONSUMED_CONCURRENTLY,

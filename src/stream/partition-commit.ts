@@ -22,6 +22,22 @@ export async function commitTask(
   outputs: PartitionOutputs,
   nextOffset: bigint | undefined,
 ): Promise<boolean> {
+  if (!(await publishTask(deps, task, outputs, nextOffset))) return false;
+  if (nextOffset !== undefined) task.nextOffset = nextOffset;
+  if (task.lifecycle.is('processing')) task.lifecycle.to('ready');
+  return true;
+}
+
+/**
+ * The transaction alone, with the failure handling: what a pipelined commit uses
+ * (commit-pipeline.ts), where the task has already moved on past `nextOffset`'s batch.
+ */
+export async function publishTask(
+  deps: CommitDeps,
+  task: PartitionTask,
+  outputs: PartitionOutputs,
+  nextOffset: bigint | undefined,
+): Promise<boolean> {
   try {
     await task.sink.commit(outputs, nextOffset === undefined ? undefined : String(nextOffset));
   } catch (err) {
@@ -42,7 +58,5 @@ export async function commitTask(
     return false;
   }
   task.streak = NO_STREAK;
-  if (nextOffset !== undefined) task.nextOffset = nextOffset;
-  if (task.lifecycle.is('processing')) task.lifecycle.to('ready');
   return true;
 }

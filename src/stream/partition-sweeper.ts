@@ -33,6 +33,7 @@ export async function sweepTask(
   enrolledTags: readonly string[],
 ) {
   if (!deps.isRunning()) return;
+  await task.pipeline?.idle(); // one transaction at a time on the partition's producer
   if (task.lifecycle.is('recovering')) await deps.recover(task);
   if (!task.lifecycle.is('ready') || task.nextOffset === undefined) return;
   const now = Date.now();

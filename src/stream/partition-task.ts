@@ -9,7 +9,9 @@
  * batch (or sweep) and its commit; any failure moves to `recovering`, and nothing is processed
  * again until the state has been re-restored and the consumer re-positioned.
  */
+
 import type { TagState } from '../engine/index.js';
+import type { CommitPipeline } from './commit-pipeline.js';
 import { type CommitStreak, NO_STREAK } from './commit-streak.js';
 import { PartitionLifecycle } from './partition-lifecycle.js';
 import type { PartitionSink } from './partition-sink.js';
@@ -30,6 +32,12 @@ export class PartitionTask {
   /** Consecutive commit failures with the same error. */
   streak: CommitStreak = NO_STREAK;
   ready: Promise<void> = Promise.resolve();
+  /**
+   * PIPELINE_COMMITS only: the commits in flight or waiting (commit-pipeline.ts). Then `ready`
+   * means "applied": `states` and `nextOffset` are ahead of the changelog and the committed
+   * position by what the pipeline holds, and a failed commit voids them like any failure.
+   */
+  pipeline: CommitPipeline | undefined;
 
   constructor(
     readonly partition: number,

@@ -10,9 +10,12 @@ import type { Logger } from 'pino';
 import type { EngineConfig, World } from '../engine/index.js';
 import { ConsumerKeeper } from '../kafka/consumer-keeper.js';
 import { waitWithKeepAlive } from './changelog-restore.js';
+import { CommitPipeline } from './commit-pipeline.js';
 import { isStuck } from './commit-streak.js';
 import { STREAM_EVENTS, type StreamEvents } from './events.js';
 import { type BatchDeps, runTaskBatch } from './partition-batch.js';
+import { applyTaskBatch } from './partition-batch-pipelined.js';
+import { type CommitDeps, publishTask } from './partition-commit.js';
 import { PartitionRestorer } from './partition-restore.js';
 import { createPlainSink, createTransactionalSink, type PartitionSink } from './partition-sink.js';
 import { type SweepDeps, sweepTask } from './partition-sweeper.js';
@@ -47,6 +50,7 @@ export class PingPipeline {
   private readonly engine: EngineConfig;
   private readonly restorer: PartitionRestorer;
   private readonly batchDeps: Omit<BatchDeps, 'consumer'>;
+  private readonly commitDeps: CommitDeps;
   private readonly sweepDeps: SweepDeps;
   private readonly tagPartitions = new TagPartitions();
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -69,6 +73,7 @@ export class PingPipeline {
     });
     this.restorer = new PartitionRestorer({ kafka, admin: this.admin, config, log: this.log, events });
     const commit = { log: this.log, events };
+    this.commitDeps = commit;
     const isRunning = () => this.running;
     const recover = (task: PartitionTask, keepAlive?: () => Promise<void>) => this.recover(task, keepAlive);
     const afterCommit = () => this.emitStateSize();
@@ -118,6 +123,14 @@ export class PingPipeline {
   }
 
   async start(): Promise<void> {
+    const { config } = this.opts;
+    this.log.info(
+      {
+        pipelineCommits: config.pipelineCommits === true,
+        partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
+      },
+      'pings consumer starting',
+    );
     await this.admin.connect();
     // Set before run(): a batch can arrive before run() resolves, and must not be dropped.
     this.running = true;
@@ -166,7 +179,13 @@ export class PingPipeline {
 
   private close(task: PartitionTask): Promise<void> {
     task.lifecycle.close();
-    return task.queue.run(() => task.sink.close()).catch(() => undefined);
+    // A pipelined commit in flight finishes first (or is fenced by the partition's new owner).
+    return task.queue
+      .run(async () => {
+        await task.pipeline?.idle();
+        await task.sink.close();
+      })
+      .catch(() => undefined);
   }
 
   private makeSink(partition: number): PartitionSink {
@@ -203,6 +222,9 @@ export class PingPipeline {
       const old = this.tasks.get(p);
       if (old) void this.close(old);
       const task = new PartitionTask(p, this.makeSink(p));
+      if (this.opts.config.pipelineCommits) {
+        task.pipeline = new CommitPipeline((out, next) => publishTask(this.commitDeps, task, out, next));
+      }
       this.tasks.set(p, task);
       return task;
     });
@@ -220,6 +242,7 @@ export class PingPipeline {
 
   /** Throw away the sink (a fresh one fences), re-restore, re-read the committed offset. */
   private async recover(task: PartitionTask, keepAlive?: () => Promise<void>): Promise<void> {
+    await task.pipeline?.idle(); // the failed commit's successors are dropped, not sent
     await task.sink.close().catch(() => undefined);
     task.sink = this.makeSink(task.partition);
     await this.restorer.bringUp([task], keepAlive);
@@ -245,7 +268,7 @@ export class PingPipeline {
         `partition ${batch.partition} not initialised: ${(err as Error).message}`,
       );
     }
-    await t.queue.run(() => runTaskBatch(deps, t, payload));
+    await t.queue.run(() => (t.pipeline ? applyTaskBatch(deps, t, payload) : runTaskBatch(deps, t, payload)));
   }
 
   private emitStateSize(): void {

@@ -55,6 +55,8 @@ export interface StreamConfig {
   readonly createTopics: boolean;
   readonly pingsPartitions: number;
   readonly partitionsConsumedConcurrently: number;
+  /** Commit in the background and fetch on (commit-pipeline.ts); default false. */
+  readonly pipelineCommits?: boolean;
   readonly maxPingBytes: number;
   /** Tunables set by configuration; the rest take the engine's defaults (resolveEngineConfig). */
   readonly engine: Partial<EngineConfig>;

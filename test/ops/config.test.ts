@@ -23,6 +23,7 @@ const READ: Record<EnvVarName, (c: WorkerConfig) => unknown> = {
   TOPIC_PINGS_DLQ: (c) => c.topics.pingsDlq,
   TOPIC_STATE_CHANGELOG: (c) => c.topics.stateChangelog,
   EXACTLY_ONCE: (c) => c.exactlyOnce,
+  PIPELINE_COMMITS: (c) => c.pipelineCommits,
   CREATE_TOPICS: (c) => c.createTopics,
   PINGS_PARTITIONS: (c) => c.pingsPartitions,
   PARTITIONS_CONSUMED_CONCURRENTLY: (c) => c.partitionsConsumedConcurrently,
@@ -68,6 +69,7 @@ const DEFAULTS: Record<EnvVarName, unknown> = {
   TOPIC_PINGS_DLQ: 'fenceline.pings.dlq',
   TOPIC_STATE_CHANGELOG: 'fenceline-worker.state-changelog',
   EXACTLY_ONCE: true,
+  PIPELINE_COMMITS: false,
   CREATE_TOPICS: true,
   PINGS_PARTITIONS: 12,
   PARTITIONS_CONSUMED_CONCURRENTLY: 4,
@@ -138,6 +140,13 @@ const CASES: Record<EnvVarName, { good: Good[]; bad: string[] }> = {
   TOPIC_ALERTS: { good: [['A.B', 'A.B']], bad: ['a,b', 'fenceline.pings' /* same as TOPIC_PINGS */] },
   TOPIC_PINGS_DLQ: { good: [['dlq', 'dlq']], bad: ['é'] },
   TOPIC_STATE_CHANGELOG: { good: [['state', 'state']], bad: ['st ate', 'fenceline.zones'] },
+  PIPELINE_COMMITS: {
+    good: [
+      ['true', true],
+      ['0', false],
+    ],
+    bad: ['sometimes', '2'],
+  },
   EXACTLY_ONCE: {
     good: [
       ['false', false],

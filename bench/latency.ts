@@ -12,6 +12,7 @@
  * sized so simulated time runs ~600x: at rate r pings/s there are r/12 subjects, starting 09:45
  * local, so the run covers the late-morning trips.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer } from 'kafkajs';
 import pino from 'pino';
@@ -49,6 +50,11 @@ export interface LatencyResult {
   workerAppendToCommitMs: Summary;
   /** seconds the worker needed after the last publish to process everything */
   drainS: number;
+  /**
+   * Event-loop delay of this process (publisher, side consumers and the worker share it) over the
+   * measured span, ms: how much of the tail is the bench's own thread being busy.
+   */
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
 }
 
 /** ts out of a ping's JSON without parsing all of it (the side consumer must stay cheap). */
@@ -87,6 +93,7 @@ export async function runLatencyAt(
   const workerSamples: Array<{ at: number; ms: number }> = [];
   let processed = 0;
   let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   try {
     await createBenchTopics(admin, topics);
     const pingsConsumer = kafka.consumer({ groupId: `${prefix}-pings`, maxWaitTimeInMs: 50 });
@@ -128,6 +135,7 @@ export async function runLatencyAt(
       durationH: 12,
     };
     let publishStart = 0;
+    let measuring = false;
     log(`latency: ${rate} pings/s for ${warmupS} s warm-up + ${durationS} s (${subjects} subjects)...`);
     const pub = await publishFleet(brokers, topics, opts, {
       rate,
@@ -144,9 +152,17 @@ export async function runLatencyAt(
         await worker.started;
         publishStart = Date.now();
       },
-      shouldStop: () => publishStart > 0 && Date.now() - publishStart >= (warmupS + durationS) * 1000,
+      shouldStop: () => {
+        const elapsed = Date.now() - publishStart;
+        if (publishStart > 0 && elapsed >= warmupS * 1000 && !measuring) {
+          measuring = true;
+          loopDelay.enable();
+        }
+        return publishStart > 0 && elapsed >= (warmupS + durationS) * 1000;
+      },
     });
     const publishEnd = Date.now();
+    loopDelay.disable();
     const achievedRate = pub.pings / ((publishEnd - publishStart) / 1000);
     const measureFrom = publishStart + warmupS * 1000;
     const deadline = Date.now() + 120_000;
@@ -183,9 +199,14 @@ export async function runLatencyAt(
         workerSamples.filter((w) => w.at - w.ms >= measureFrom).map((w) => w.ms),
       ),
       drainS: round(drainS, 2),
+      eventLoopDelayMs: {
+        p50: round(loopDelay.percentile(50) / 1e6, 1),
+        p99: round(loopDelay.percentile(99) / 1e6, 1),
+        max: round(loopDelay.max / 1e6, 1),
+      },
     };
     log(
-      `latency: ${rate}/s offered, ${r.achievedRate}/s achieved, ${r.matched} alerts measured: append->append p50 ${r.appendToAppendMs.p50} p95 ${r.appendToAppendMs.p95} p99 ${r.appendToAppendMs.p99} max ${r.appendToAppendMs.max} ms (warm-up: ${r.warmupAppendToAppendMs.n} alerts, p99 ${r.warmupAppendToAppendMs.p99} max ${r.warmupAppendToAppendMs.max} ms)`,
+      `latency: ${rate}/s offered, ${r.achievedRate}/s achieved, ${r.matched} alerts measured: append->append p50 ${r.appendToAppendMs.p50} p95 ${r.appendToAppendMs.p95} p99 ${r.appendToAppendMs.p99} max ${r.appendToAppendMs.max} ms (warm-up: ${r.warmupAppendToAppendMs.n} alerts, p99 ${r.warmupAppendToAppendMs.p99} max ${r.warmupAppendToAppendMs.max} ms; event-loop delay p99 ${r.eventLoopDelayMs.p99} max ${r.eventLoopDelayMs.max} ms)`,
     );
     return r;
   } finally {

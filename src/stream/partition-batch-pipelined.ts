@@ -8,8 +8,9 @@
  * commits inside the batch a record waits for the slowest commit of its fetch and then its own.
  *
  * A commit that fails invalidates the task (publishTask), which drops whatever the pipeline
- * still held; the next batch recovers (after the pipeline is idle) and seeks back to the
- * committed offset, so the dropped batches are read again. A batch still being applied when that
+ * still held, and seeks the consumer back to the committed offset at once (kafkajs had moved
+ * on); the batch that comes again recovers the task (after the pipeline is idle), so the dropped
+ * batches are read again even when no new ping arrives. A batch still being applied when that
  * happens notices that its phase moved on and hands nothing to the pipeline.
  */
 import type { EachBatchPayload } from 'kafkajs';
@@ -20,6 +21,16 @@ import type { PartitionTask } from './partition-task.js';
 
 /** More than this many messages waiting for a commit: apply no more until it has gone out. */
 export const MAX_WAITING_MESSAGES = 200_000;
+
+function seekBack(deps: BatchDeps, task: PartitionTask, topic: string): void {
+  const at = task.committedOffset;
+  if (at === undefined || task.closed) return;
+  try {
+    deps.consumer.seek({ topic, partition: task.partition, offset: String(at) });
+  } catch {
+    // The consumer was replaced or stopped: the new one starts from the committed offset anyway.
+  }
+}
 
 export async function applyTaskBatch(deps: BatchDeps, task: PartitionTask, payload: EachBatchPayload) {
   const { batch, resolveOffset } = payload;
@@ -45,7 +56,13 @@ export async function applyTaskBatch(deps: BatchDeps, task: PartitionTask, paylo
   task.lag = Number(batch.offsetLag());
   const partition = task.partition;
   pipeline.submit(result.outputs, nextOffset, (committed) => {
-    if (!committed) return;
+    if (!committed) {
+      // kafkajs has moved past this batch (its offset was resolved when it was applied) and may
+      // have nothing more to fetch: go back to the committed position now, so the batch comes
+      // again and recovers the task, instead of waiting for pings that may never arrive.
+      seekBack(deps, task, batch.topic);
+      return;
+    }
     const committedAt = Date.now();
     events.emit(STREAM_EVENTS.batchCommitted, {
       partition,

@@ -23,7 +23,10 @@ export async function commitTask(
   nextOffset: bigint | undefined,
 ): Promise<boolean> {
   if (!(await publishTask(deps, task, outputs, nextOffset))) return false;
-  if (nextOffset !== undefined) task.nextOffset = nextOffset;
+  if (nextOffset !== undefined) {
+    task.nextOffset = nextOffset;
+    task.committedOffset = nextOffset;
+  }
   if (task.lifecycle.is('processing')) task.lifecycle.to('ready');
   return true;
 }

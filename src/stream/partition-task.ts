@@ -23,6 +23,8 @@ export class PartitionTask {
   states = new Map<string, TagState>();
   /** Next input offset not yet reflected in `states` (the committed position); undefined until restored. */
   nextOffset: bigint | undefined;
+  /** The group's committed position as far as this worker knows (restore, then each commit). */
+  committedOffset: bigint | undefined;
   /** After (re)initialisation: make sure the consumer does not start past this offset. */
   seekTo: bigint | undefined;
   /** Broker append time of the last record processed (ms), for the NO_SIGNAL backlog check. */
@@ -55,6 +57,7 @@ export class PartitionTask {
     this.lifecycle.to('ready');
     this.states = states ?? new Map();
     this.nextOffset = nextOffset;
+    this.committedOffset = nextOffset;
     this.seekTo = nextOffset;
   }
 

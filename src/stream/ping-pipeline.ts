@@ -223,7 +223,11 @@ export class PingPipeline {
       if (old) void this.close(old);
       const task = new PartitionTask(p, this.makeSink(p));
       if (this.opts.config.pipelineCommits) {
-        task.pipeline = new CommitPipeline((out, next) => publishTask(this.commitDeps, task, out, next));
+        task.pipeline = new CommitPipeline(async (out, next) => {
+          const ok = await publishTask(this.commitDeps, task, out, next);
+          if (ok) task.committedOffset = next;
+          return ok;
+        });
       }
       this.tasks.set(p, task);
       return task;

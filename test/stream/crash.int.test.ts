@@ -15,7 +15,7 @@ import {
   waitForCommittedEnd,
   workerEnv,
 } from './fixtures/worker-harness.js';
-import { buildOnce, WorkerProcess } from './fixtures/worker-process.js';
+import { buildOnce, killAndRestart, type WorkerProcess } from './fixtures/worker-process.js';
 
 const brokers = inject('kafkaBrokers');
 const KILLS = 5;
@@ -46,16 +46,7 @@ describe('exactly-once across SIGKILL crashes', () => {
         sent = n;
       },
     });
-    let worker = new WorkerProcess(env, 'worker-0', logs);
-    workers.push(worker);
-    for (let k = 0; k < KILLS; k++) {
-      await worker.ready();
-      await new Promise((r) => setTimeout(r, 500 + rnd() * 2500));
-      worker.kill('SIGKILL');
-      expect(await worker.exited).toBeNull();
-      worker = new WorkerProcess(env, `worker-${k + 1}`, logs);
-      workers.push(worker);
-    }
+    const worker = await killAndRestart(env, KILLS, rnd, logs, workers);
     await streaming;
     expect(sent).toBe(fleet.pings.length);
     await worker.ready();

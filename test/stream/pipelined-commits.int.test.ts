@@ -16,7 +16,7 @@ import {
   waitForCommittedEnd,
   workerEnv,
 } from './fixtures/worker-harness.js';
-import { buildOnce, WorkerProcess } from './fixtures/worker-process.js';
+import { buildOnce, killAndRestart, type WorkerProcess } from './fixtures/worker-process.js';
 
 const brokers = inject('kafkaBrokers');
 const KILLS = 4;
@@ -40,16 +40,7 @@ describe('pipelined commits, exactly-once across SIGKILL crashes', () => {
     const env = workerEnv(brokers, names, { PINGS_PARTITIONS: '4', PIPELINE_COMMITS: 'true' });
     const rnd = mulberry32(11);
     const streaming = streamPings(brokers, names.pings, fleet.pings, { chunk: 2000, pauseMs: 100 });
-    let worker = new WorkerProcess(env, 'worker-0', logs);
-    workers.push(worker);
-    for (let k = 0; k < KILLS; k++) {
-      await worker.ready();
-      await new Promise((r) => setTimeout(r, 500 + rnd() * 2500));
-      worker.kill('SIGKILL');
-      expect(await worker.exited).toBeNull();
-      worker = new WorkerProcess(env, `worker-${k + 1}`, logs);
-      workers.push(worker);
-    }
+    const worker = await killAndRestart(env, KILLS, rnd, logs, workers);
     await streaming;
     await worker.ready();
     await waitForCommittedEnd(brokers, names.pings, names.groupId);

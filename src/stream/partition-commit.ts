@@ -23,10 +23,7 @@ export async function commitTask(
   nextOffset: bigint | undefined,
 ): Promise<boolean> {
   if (!(await publishTask(deps, task, outputs, nextOffset))) return false;
-  if (nextOffset !== undefined) {
-    task.nextOffset = nextOffset;
-    task.committedOffset = nextOffset;
-  }
+  if (nextOffset !== undefined) task.nextOffset = nextOffset;
   if (task.lifecycle.is('processing')) task.lifecycle.to('ready');
   return true;
 }
@@ -61,5 +58,6 @@ export async function publishTask(
     return false;
   }
   task.streak = NO_STREAK;
+  if (nextOffset !== undefined) task.committedOffset = nextOffset;
   return true;
 }

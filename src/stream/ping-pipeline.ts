@@ -15,7 +15,7 @@ import { isStuck } from './commit-streak.js';
 import { STREAM_EVENTS, type StreamEvents } from './events.js';
 import { type BatchDeps, runTaskBatch } from './partition-batch.js';
 import { applyTaskBatch } from './partition-batch-pipelined.js';
-import { type CommitDeps, publishTask } from './partition-commit.js';
+import { publishTask } from './partition-commit.js';
 import { PartitionRestorer } from './partition-restore.js';
 import { createPlainSink, createTransactionalSink, type PartitionSink } from './partition-sink.js';
 import { type SweepDeps, sweepTask } from './partition-sweeper.js';
@@ -50,7 +50,6 @@ export class PingPipeline {
   private readonly engine: EngineConfig;
   private readonly restorer: PartitionRestorer;
   private readonly batchDeps: Omit<BatchDeps, 'consumer'>;
-  private readonly commitDeps: CommitDeps;
   private readonly sweepDeps: SweepDeps;
   private readonly tagPartitions = new TagPartitions();
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -73,7 +72,6 @@ export class PingPipeline {
     });
     this.restorer = new PartitionRestorer({ kafka, admin: this.admin, config, log: this.log, events });
     const commit = { log: this.log, events };
-    this.commitDeps = commit;
     const isRunning = () => this.running;
     const recover = (task: PartitionTask, keepAlive?: () => Promise<void>) => this.recover(task, keepAlive);
     const afterCommit = () => this.emitStateSize();
@@ -223,11 +221,9 @@ export class PingPipeline {
       if (old) void this.close(old);
       const task = new PartitionTask(p, this.makeSink(p));
       if (this.opts.config.pipelineCommits) {
-        task.pipeline = new CommitPipeline(async (out, next) => {
-          const ok = await publishTask(this.commitDeps, task, out, next);
-          if (ok) task.committedOffset = next;
-          return ok;
-        });
+        task.pipeline = new CommitPipeline((out, next) =>
+          publishTask(this.batchDeps.commit, task, out, next),
+        );
       }
       this.tasks.set(p, task);
       return task;

@@ -1,30 +1,38 @@
 /**
- * What decoding a ping costs, before and after the fast check, in one process (so the ratio is
- * not skewed by a shared machine's load drifting between runs): ns per ping for JSON.parse alone,
- * the old path (JSON.parse + PingSchema.safeParse), the new decodePing (fast check, zod only for
- * what it refuses), and the two validators alone on parsed objects. Seeded pings shaped like the
- * simulator's (tagId, ts, lat, lon, accuracyM; a tenth also battery and strap). Best of 5 rounds,
- * in CPU time (process.cpuUsage), so time spent descheduled on a busy machine is not counted.
+ * What decoding a ping costs, each step of its history, in one process (so the ratios are not
+ * skewed by a shared machine's load drifting between runs): ns per ping for JSON.parse alone, the
+ * first path (JSON.parse + PingSchema.safeParse), the second (JSON.parse + fast check, zod only
+ * for what it refuses), decodePing today (scanPing reads the bytes; the second path for what it
+ * does not read), and scanPing and the two validators alone. Seeded pings shaped like the
+ * simulator's (tagId, ts, lat, lon, accuracyM; a tenth also battery and strap), keyed by tagId,
+ * with coordinates in 6 decimals as the simulator and devices print them, and again with all 17
+ * digits of a double (the scanner's slower number path). Best of 5 rounds, in CPU time
+ * (process.cpuUsage), so time spent descheduled on a busy machine is not counted.
  *
  *   npx tsx bench/core-decode.bench.ts
  */
 
 import { fastPingCheck } from '../src/contract/fast-ping-check.js';
 import { decodePing, type Ping, PingSchema } from '../src/contract/index.js';
+import { scanPing } from '../src/contract/ping-scan.js';
 import { Rng } from '../src/sim/prng.js';
 
 const N = 1 << 14;
 
-function pings(): { buffers: Buffer[]; objects: unknown[] } {
+const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
+
+function pings(digits: 6 | 17): { keys: Buffer[]; buffers: Buffer[]; objects: unknown[] } {
   const rng = Rng.derive(14, 3);
+  const coordinate = digits === 6 ? round6 : (v: number) => v;
+  const keys: Buffer[] = [];
   const buffers: Buffer[] = [];
   const objects: unknown[] = [];
   for (let i = 0; i < N; i++) {
     const ping: Ping = {
       tagId: `TAG-${String(rng.int(0, 99_999)).padStart(6, '0')}`,
       ts: 1_767_261_600_000 + i * 1000,
-      lat: rng.uniform(50, 58.5),
-      lon: rng.uniform(-5.5, 1.7),
+      lat: coordinate(rng.uniform(50, 58.5)),
+      lon: coordinate(rng.uniform(-5.5, 1.7)),
       accuracyM: Math.round(rng.uniform(3, 30) * 10) / 10,
     };
     if (i % 10 === 0) {
@@ -32,10 +40,11 @@ function pings(): { buffers: Buffer[]; objects: unknown[] } {
       ping.strap = 'ok';
     }
     const b = Buffer.from(JSON.stringify(ping));
+    keys.push(Buffer.from(ping.tagId));
     buffers.push(b);
     objects.push(JSON.parse(b.toString('utf8')));
   }
-  return { buffers, objects };
+  return { keys, buffers, objects };
 }
 
 /** This process's CPU time in ms: steadier than wall time on a shared, loaded machine. */
@@ -67,57 +76,81 @@ function time(body: (reps: number) => number): number {
   return best;
 }
 
-const { buffers, objects } = pings();
 const M = N - 1;
-const rows: [string, number][] = [
-  [
-    'JSON.parse (Buffer)',
-    time((n) => {
-      let k = 0;
-      for (let i = 0; i < n; i++) k += (JSON.parse(buffers[i & M]!.toString('utf8')) as Ping).ts & 1;
-      return k;
-    }),
-  ],
-  [
-    'before: JSON.parse + zod',
-    time((n) => {
-      let k = 0;
-      for (let i = 0; i < n; i++) {
-        const r = PingSchema.safeParse(JSON.parse(buffers[i & M]!.toString('utf8')));
-        if (r.success) k++;
-      }
-      return k;
-    }),
-  ],
-  [
-    'after: decodePing',
-    time((n) => {
-      let k = 0;
-      for (let i = 0; i < n; i++) {
-        const b = buffers[i & M]!;
-        if (decodePing(null, b).ok) k++;
-      }
-      return k;
-    }),
-  ],
-  [
-    'zod safeParse alone',
-    time((n) => {
-      let k = 0;
-      for (let i = 0; i < n; i++) if (PingSchema.safeParse(objects[i & M]).success) k++;
-      return k;
-    }),
-  ],
-  [
-    'fastPingCheck alone',
-    time((n) => {
-      let k = 0;
-      for (let i = 0; i < n; i++) if (fastPingCheck(objects[i & M]) !== undefined) k++;
-      return k;
-    }),
-  ],
-];
-console.log(`node ${process.version}, ${N} seeded pings, CPU ns per ping (best of 5)`);
-for (const [name, ns] of rows) console.log(`  ${name.padEnd(26)} ${ns.toFixed(0).padStart(6)} ns`);
-console.log(`  after / before             ${(rows[2]![1] / rows[1]![1]).toFixed(2)}`);
-console.log(`  fast check / zod           ${(rows[4]![1] / rows[3]![1]).toFixed(2)}`);
+
+function rows(digits: 6 | 17): [string, number][] {
+  const { keys, buffers, objects } = pings(digits);
+  return [
+    [
+      'JSON.parse (Buffer)',
+      time((n) => {
+        let k = 0;
+        for (let i = 0; i < n; i++) k += (JSON.parse(buffers[i & M]!.toString('utf8')) as Ping).ts & 1;
+        return k;
+      }),
+    ],
+    [
+      '1: JSON.parse + zod',
+      time((n) => {
+        let k = 0;
+        for (let i = 0; i < n; i++) {
+          const r = PingSchema.safeParse(JSON.parse(buffers[i & M]!.toString('utf8')));
+          if (r.success && keys[i & M]!.toString('utf8') === r.data.tagId) k++;
+        }
+        return k;
+      }),
+    ],
+    [
+      '2: JSON.parse + fast check',
+      time((n) => {
+        let k = 0;
+        for (let i = 0; i < n; i++) {
+          const p = fastPingCheck(JSON.parse(buffers[i & M]!.toString('utf8')));
+          if (p !== undefined && keys[i & M]!.toString('utf8') === p.tagId) k++;
+        }
+        return k;
+      }),
+    ],
+    [
+      '3: decodePing (scanPing)',
+      time((n) => {
+        let k = 0;
+        for (let i = 0; i < n; i++) if (decodePing(keys[i & M], buffers[i & M]).ok) k++;
+        return k;
+      }),
+    ],
+    [
+      'scanPing alone',
+      time((n) => {
+        let k = 0;
+        for (let i = 0; i < n; i++) if (scanPing(buffers[i & M]!) !== undefined) k++;
+        return k;
+      }),
+    ],
+    [
+      'zod safeParse alone',
+      time((n) => {
+        let k = 0;
+        for (let i = 0; i < n; i++) if (PingSchema.safeParse(objects[i & M]).success) k++;
+        return k;
+      }),
+    ],
+    [
+      'fastPingCheck alone',
+      time((n) => {
+        let k = 0;
+        for (let i = 0; i < n; i++) if (fastPingCheck(objects[i & M]) !== undefined) k++;
+        return k;
+      }),
+    ],
+  ];
+}
+
+console.log(`node ${process.version}, ${N} seeded pings keyed by tagId, CPU ns per ping (best of 5)`);
+for (const digits of [6, 17] as const) {
+  const r = rows(digits);
+  console.log(`coordinates in ${digits} digits:`);
+  for (const [name, ns] of r) console.log(`  ${name.padEnd(28)} ${ns.toFixed(0).padStart(6)} ns`);
+  console.log(`  3 / 2                        ${(r[3]![1] / r[2]![1]).toFixed(2)}`);
+  console.log(`  3 / 1                        ${(r[3]![1] / r[1]![1]).toFixed(2)}`);
+}

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { type Enrolment, EnrolmentSchema } from './enrolment.js';
 import { fastPingCheck } from './fast-ping-check.js';
 import { type Ping, PingSchema } from './ping.js';
+import { scanPing } from './ping-scan.js';
 import { type Zone, ZoneSchema } from './zone.js';
 
 /** Decoding never throws: a bad message is a value with a reason, so the stream never stops. */
@@ -81,6 +82,12 @@ export function decodePing(
   if (value.length > maxBytes) {
     return { ok: false, error: `value too large: ${value.length} bytes, limit ${maxBytes}` };
   }
+  // The bytes read directly when they are a plain, valid ping keyed by its tagId (the common
+  // case); anything else takes the general path, which names the reason for a refusal.
+  if (typeof value !== 'string') {
+    const scanned = scanPing(value);
+    if (scanned !== undefined && keyIs(key, scanned.tagId)) return { ok: true, value: scanned };
+  }
   const decoded = decodeWith(PingSchema, value, undefined, fastPingCheck);
   if (!decoded.ok) return decoded;
   if (key === null || key === undefined) {
@@ -93,6 +100,15 @@ export function decodePing(
     return { ok: false, error: `key: message key does not match tagId "${decoded.value.tagId}"` };
   }
   return decoded;
+}
+
+/** Is `key` the bytes of `tagId` (ASCII, as every valid tagId is)? Without decoding the key. */
+function keyIs(key: Buffer | string | null | undefined, tagId: string): boolean {
+  if (key === null || key === undefined) return false;
+  if (typeof key === 'string') return key === tagId;
+  if (key.length !== tagId.length) return false;
+  for (let i = 0; i < key.length; i++) if (key[i] !== tagId.charCodeAt(i)) return false;
+  return true;
 }
 
 /** A compacted-table record: a value, or a tombstone (null) that deletes the key. */

@@ -54,37 +54,46 @@ export function fastPingCheck(input: unknown): Ping | undefined {
   const o = input as Record<string, unknown>;
 
   const tagId = o.tagId;
-  if (!isTagId(tagId)) return undefined;
   const ts = o.ts;
-  if (!inRange(ts, EPOCH_MIN, EPOCH_MAX) || !Number.isInteger(ts)) return undefined;
-
   const lat = o.lat;
   const lon = o.lon;
-  const hasLat = lat !== undefined;
-  if (hasLat !== (lon !== undefined)) return undefined;
-  if (hasLat) {
-    if (!inRange(lat, -90, 90) || !inRange(lon, -180, 180)) return undefined;
-  } else if ('lat' in o || 'lon' in o) {
-    return undefined; // present but undefined: zod's handling of the key is left to zod
-  }
   const accuracyM = o.accuracyM;
   const battery = o.battery;
   const strap = o.strap;
-  if (accuracyM !== undefined) {
-    if (!(typeof accuracyM === 'number' && accuracyM > 0 && accuracyM <= ACCURACY_MAX_M)) return undefined;
-  } else if ('accuracyM' in o) {
+  // A key present with the value undefined: zod's handling of it is left to zod.
+  if (lat === undefined && lon === undefined && ('lat' in o || 'lon' in o)) return undefined;
+  if (accuracyM === undefined && 'accuracyM' in o) return undefined;
+  if (battery === undefined && 'battery' in o) return undefined;
+  if (strap === undefined && 'strap' in o) return undefined;
+  return checkedPing(tagId, ts, lat, lon, accuracyM, battery, strap);
+}
+
+/**
+ * The ping these field values make, as PingSchema would output it, or undefined when one is
+ * invalid. `undefined` means the field is absent. Shared by fastPingCheck (fields of a parsed
+ * object) and scanPing (fields read from the bytes, src/contract/ping-scan.ts).
+ */
+export function checkedPing(
+  tagId: unknown,
+  ts: unknown,
+  lat: unknown,
+  lon: unknown,
+  accuracyM: unknown,
+  battery: unknown,
+  strap: unknown,
+): Ping | undefined {
+  if (!isTagId(tagId)) return undefined;
+  if (!inRange(ts, EPOCH_MIN, EPOCH_MAX) || !Number.isInteger(ts)) return undefined;
+  const hasLat = lat !== undefined;
+  if (hasLat !== (lon !== undefined)) return undefined;
+  if (hasLat && (!inRange(lat, -90, 90) || !inRange(lon, -180, 180))) return undefined;
+  if (
+    accuracyM !== undefined &&
+    !(typeof accuracyM === 'number' && accuracyM > 0 && accuracyM <= ACCURACY_MAX_M)
+  )
     return undefined;
-  }
-  if (battery !== undefined) {
-    if (!inRange(battery, 0, 1)) return undefined;
-  } else if ('battery' in o) {
-    return undefined;
-  }
-  if (strap !== undefined) {
-    if (strap !== 'ok' && strap !== 'tampered') return undefined;
-  } else if ('strap' in o) {
-    return undefined;
-  }
+  if (battery !== undefined && !inRange(battery, 0, 1)) return undefined;
+  if (strap !== undefined && strap !== 'ok' && strap !== 'tampered') return undefined;
 
   // Same keys, same order as zod's stripped output (the schema's shape order).
   const out: Ping = { tagId, ts };
@@ -92,8 +101,8 @@ export function fastPingCheck(input: unknown): Ping | undefined {
     out.lat = lat as number;
     out.lon = lon as number;
   }
-  if (accuracyM !== undefined) out.accuracyM = accuracyM;
-  if (battery !== undefined) out.battery = battery;
-  if (strap !== undefined) out.strap = strap;
+  if (accuracyM !== undefined) out.accuracyM = accuracyM as number;
+  if (battery !== undefined) out.battery = battery as number;
+  if (strap !== undefined) out.strap = strap as 'ok' | 'tampered';
   return out;
 }

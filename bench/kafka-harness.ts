@@ -98,7 +98,17 @@ export function benchWorkerConfig(
   group: string,
   exactlyOnce: boolean,
 ): WorkerConfig {
-  return loadConfig({
+  return loadConfig(benchWorkerEnv(brokers, topics, group, exactlyOnce));
+}
+
+/** The environment a bench worker runs with (what `fenceline worker` would read). */
+export function benchWorkerEnv(
+  brokers: string[],
+  topics: BenchTopics,
+  group: string,
+  exactlyOnce: boolean,
+): Record<string, string | undefined> {
+  return {
     ...benchSecurityEnv(),
     KAFKA_BROKERS: brokers.join(','),
     KAFKA_CLIENT_ID: 'fenceline-bench-worker',
@@ -118,7 +128,7 @@ export function benchWorkerConfig(
     // Let a run compare worker tunings without code changes (unset = the worker's default).
     PARTITIONS_CONSUMED_CONCURRENTLY: process.env.PARTITIONS_CONSUMED_CONCURRENTLY,
     PIPELINE_COMMITS: process.env.PIPELINE_COMMITS,
-  });
+  };
 }
 
 export interface ConsumeTiming {

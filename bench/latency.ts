@@ -1,5 +1,7 @@
 /**
- * Latency at fixed offered rates through a real broker, one in-process worker (exactly-once on).
+ * Latency at fixed offered rates through a real broker, one worker (exactly-once on) in its own
+ * process, as deployed (bench/worker-child.ts); `inProcess` runs it on the bench's own thread
+ * instead, next to the simulator, the publisher and the side consumers, as before 2026-11-30.
  * Pings and alerts topics use LogAppendTime, so "append -> alert append" is broker time to broker
  * time on one clock. A side consumer records each ping's append time by (tagId, ts); an alerts
  * consumer (read_committed) records each alert's append time and when it became visible.
@@ -16,19 +18,20 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer } from 'kafkajs';
 import pino from 'pino';
-import { createLogger } from '../src/ops/index.js';
+import { createLogger, loadConfig } from '../src/ops/index.js';
 import { round, type Summary, summarise } from '../src/ops/stats.js';
 import { startWorker } from '../src/ops/worker-runtime.js';
 import { DEFAULT_SIM_OPTIONS, type SimOptions } from '../src/sim/sim-options.js';
 import { type BatchCommittedEvent, STREAM_EVENTS } from '../src/stream/events.js';
 import {
   benchTopics,
-  benchWorkerConfig,
+  benchWorkerEnv,
   createBenchTopics,
   deleteBenchTopics,
   kafkaClient,
   publishFleet,
 } from './kafka-harness.js';
+import { type ForkedWorker, forkWorker } from './worker-process.js';
 
 export interface LatencyResult {
   offeredRate: number;
@@ -50,9 +53,11 @@ export interface LatencyResult {
   workerAppendToCommitMs: Summary;
   /** seconds the worker needed after the last publish to process everything */
   drainS: number;
+  /** Where the worker ran: its own process, or the bench's thread. */
+  worker: 'process' | 'in-process';
   /**
-   * Event-loop delay of this process (publisher, side consumers and the worker share it) over the
-   * measured span, ms: how much of the tail is the bench's own thread being busy.
+   * Event-loop delay of the bench process (publisher and side consumers, and the worker too when
+   * in-process) over the measured span, ms: how much of the tail is the bench's own thread.
    */
   eventLoopDelayMs: { p50: number; p99: number; max: number };
 }
@@ -81,6 +86,7 @@ export async function runLatencyAt(
   durationS: number,
   log: (s: string) => void,
   warmupS = DEFAULT_WARMUP_S,
+  inProcess = false,
 ): Promise<LatencyResult> {
   const prefix = `bench-${Date.now().toString(36)}-lat${rate}`;
   const topics = benchTopics(prefix);
@@ -93,6 +99,7 @@ export async function runLatencyAt(
   const workerSamples: Array<{ at: number; ms: number }> = [];
   let processed = 0;
   let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+  let forked: ForkedWorker | undefined;
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   try {
     await createBenchTopics(admin, topics);
@@ -140,16 +147,25 @@ export async function runLatencyAt(
     const pub = await publishFleet(brokers, topics, opts, {
       rate,
       beforePings: async () => {
-        worker = await startWorker(benchWorkerConfig(brokers, topics, `${prefix}-worker`, true), {
-          logger: createLogger({ level: 'fatal', name: 'bench-worker', destination: pino.destination(2) }),
-        });
-        worker.events.on(STREAM_EVENTS.batchCommitted, (e: BatchCommittedEvent) => {
-          for (const v of Object.values(e.outcomes)) processed += v;
-          for (const s of e.alerts)
-            if (Number.isFinite(s.fromAppendS))
-              workerSamples.push({ at: Date.now(), ms: s.fromAppendS * 1000 });
-        });
-        await worker.started;
+        const env = benchWorkerEnv(brokers, topics, `${prefix}-worker`, true);
+        if (inProcess) {
+          worker = await startWorker(loadConfig(env), {
+            logger: createLogger({ level: 'fatal', name: 'bench-worker', destination: pino.destination(2) }),
+          });
+          worker.events.on(STREAM_EVENTS.batchCommitted, (e: BatchCommittedEvent) => {
+            for (const v of Object.values(e.outcomes)) processed += v;
+            for (const s of e.alerts)
+              if (Number.isFinite(s.fromAppendS))
+                workerSamples.push({ at: Date.now(), ms: s.fromAppendS * 1000 });
+          });
+          await worker.started;
+        } else {
+          forked = forkWorker(env, (n, samples) => {
+            processed += n;
+            workerSamples.push(...samples);
+          });
+          await forked.started;
+        }
         publishStart = Date.now();
       },
       shouldStop: () => {
@@ -166,7 +182,10 @@ export async function runLatencyAt(
     const achievedRate = pub.pings / ((publishEnd - publishStart) / 1000);
     const measureFrom = publishStart + warmupS * 1000;
     const deadline = Date.now() + 120_000;
-    while (processed < pub.pings && Date.now() < deadline) await sleep(50);
+    while (processed < pub.pings && Date.now() < deadline) {
+      if (forked !== undefined) await Promise.race([sleep(50), forked.failed]);
+      else await sleep(50);
+    }
     const drainS = (Date.now() - publishEnd) / 1000;
     await sleep(1_500); // let the alerts consumer see the last commits
     const a2a: number[] = [];
@@ -187,6 +206,7 @@ export async function runLatencyAt(
       achievedRate: Math.round(achievedRate),
       durationS,
       warmupS,
+      worker: inProcess ? 'in-process' : 'process',
       subjects,
       pings: pub.pings,
       alerts: alerts.length,
@@ -206,11 +226,12 @@ export async function runLatencyAt(
       },
     };
     log(
-      `latency: ${rate}/s offered, ${r.achievedRate}/s achieved, ${r.matched} alerts measured: append->append p50 ${r.appendToAppendMs.p50} p95 ${r.appendToAppendMs.p95} p99 ${r.appendToAppendMs.p99} max ${r.appendToAppendMs.max} ms (warm-up: ${r.warmupAppendToAppendMs.n} alerts, p99 ${r.warmupAppendToAppendMs.p99} max ${r.warmupAppendToAppendMs.max} ms; event-loop delay p99 ${r.eventLoopDelayMs.p99} max ${r.eventLoopDelayMs.max} ms)`,
+      `latency (worker ${r.worker}): ${rate}/s offered, ${r.achievedRate}/s achieved, ${r.matched} alerts measured: append->append p50 ${r.appendToAppendMs.p50} p95 ${r.appendToAppendMs.p95} p99 ${r.appendToAppendMs.p99} max ${r.appendToAppendMs.max} ms (warm-up: ${r.warmupAppendToAppendMs.n} alerts, p99 ${r.warmupAppendToAppendMs.p99} max ${r.warmupAppendToAppendMs.max} ms; event-loop delay p99 ${r.eventLoopDelayMs.p99} max ${r.eventLoopDelayMs.max} ms)`,
     );
     return r;
   } finally {
     await worker?.stop();
+    await forked?.stop();
     for (const c of consumers) await c.disconnect().catch(() => undefined);
     await deleteBenchTopics(admin, prefix);
     await admin.disconnect();
@@ -222,8 +243,10 @@ export async function runLatency(
   rates: readonly number[],
   durationS: number,
   log: (s: string) => void,
+  inProcess = false,
 ): Promise<LatencyResult[]> {
   const out: LatencyResult[] = [];
-  for (const r of rates) out.push(await runLatencyAt(brokers, r, durationS, log));
+  for (const r of rates)
+    out.push(await runLatencyAt(brokers, r, durationS, log, DEFAULT_WARMUP_S, inProcess));
   return out;
 }

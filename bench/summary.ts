@@ -57,15 +57,15 @@ export function renderSummary(r: BenchResults): string {
     out.push(
       '## Latency at fixed offered rates (exactly-once)',
       '',
-      'Pings and alerts topics use `message.timestamp.type=LogAppendTime`: append -> append is broker time to broker time. "Visible" is when a read_committed consumer received the alert; "worker" is the worker\'s own append -> commit sample. Each rate publishes for a warm-up first (the worker joins its group and opens its transactions; a broker the bench just started is cold); alerts for pings of the warm-up have their own column, not in the others. The publisher, the side consumers and the worker share one process: its event-loop delay over the measured span is the last column.',
+      'Pings and alerts topics use `message.timestamp.type=LogAppendTime`: append -> append is broker time to broker time. "Visible" is when a read_committed consumer received the alert; "worker" is the worker\'s own append -> commit sample. Each rate publishes for a warm-up first (the worker joins its group and opens its transactions; a broker the bench just started is cold); alerts for pings of the warm-up have their own column, not in the others. The worker runs in its own process, as deployed (runs before 2026-11-30, and `--worker-in-process`, ran it in the bench\'s process); the last column is the event-loop delay of the bench\'s process (simulator, publisher and side consumers, plus the worker when in-process) over the measured span.',
       '',
-      '| offered/s | achieved/s | pings | alerts measured | append->append p50 / p95 / p99 / max ms | append->visible p50 / p99 ms | worker append->commit p50 / p99 ms | drain s | warm-up s: alerts, append->append p99 / max ms | bench event-loop delay p99 / max ms |',
-      '|---:|---:|---:|---:|---|---|---|---:|---|---|',
+      '| worker | offered/s | achieved/s | pings | alerts measured | append->append p50 / p95 / p99 / max ms | append->visible p50 / p99 ms | worker append->commit p50 / p99 ms | drain s | warm-up s: alerts, append->append p99 / max ms | bench event-loop delay p99 / max ms |',
+      '|---|---:|---:|---:|---:|---|---|---|---:|---|---|',
     );
     for (const l of r.latency) {
       const a = l.appendToAppendMs;
       out.push(
-        `| ${fmt(l.offeredRate)} | ${fmt(l.achievedRate)} | ${l.pings} | ${l.matched} | ${fmt(a.p50)} / ${fmt(a.p95)} / ${fmt(a.p99)} / ${fmt(a.max)} | ${fmt(l.appendToVisibleMs.p50)} / ${fmt(l.appendToVisibleMs.p99)} | ${fmt(l.workerAppendToCommitMs.p50)} / ${fmt(l.workerAppendToCommitMs.p99)} | ${l.drainS} | ${warmup(l)} | ${l.eventLoopDelayMs ? `${l.eventLoopDelayMs.p99} / ${l.eventLoopDelayMs.max}` : '-'} |`,
+        `| ${l.worker ?? 'in-process'} | ${fmt(l.offeredRate)} | ${fmt(l.achievedRate)} | ${l.pings} | ${l.matched} | ${fmt(a.p50)} / ${fmt(a.p95)} / ${fmt(a.p99)} / ${fmt(a.max)} | ${fmt(l.appendToVisibleMs.p50)} / ${fmt(l.appendToVisibleMs.p99)} | ${fmt(l.workerAppendToCommitMs.p50)} / ${fmt(l.workerAppendToCommitMs.p99)} | ${l.drainS} | ${warmup(l)} | ${l.eventLoopDelayMs ? `${l.eventLoopDelayMs.p99} / ${l.eventLoopDelayMs.max}` : '-'} |`,
       );
     }
     out.push('', '![latency](latency.svg)', '');

@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fastPingCheck } from '../../src/contract/fast-ping-check.js';
 import { decodePing, describeZodError, PingSchema } from '../../src/contract/index.js';
+import { referenceDecode } from './fixtures/reference-decode.js';
 
 const TS = 1767261600000;
 
@@ -46,19 +47,6 @@ function neverAcceptsMore(make: () => unknown): void {
     if (!slow.success) expect.fail(`fast check accepted what zod refuses: ${describeZodError(slow.error)}`);
     sameOutput(fast, slow.data);
   }
-}
-
-/** What decodePing did before the fast check: JSON.parse, the object test, then zod. */
-function referenceDecode(text: string) {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return 'not JSON';
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
-  const r = PingSchema.safeParse(value);
-  return r.success ? r.data : describeZodError(r.error);
 }
 
 const nextUp = (x: number) => {

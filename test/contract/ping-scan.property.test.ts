@@ -13,22 +13,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodePing, describeZodError, PingSchema } from '../../src/contract/index.js';
+import { decodePing } from '../../src/contract/index.js';
 import { scanJsonNumber, scanPing } from '../../src/contract/ping-scan.js';
+import { referenceDecode } from './fixtures/reference-decode.js';
 
 const TS = 1767261600000;
-
-function reference(text: string): Record<string, unknown> | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return 'not JSON';
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
-  const r = PingSchema.safeParse(value);
-  return r.success ? (r.data as Record<string, unknown>) : describeZodError(r.error);
-}
 
 function sameOutput(got: object, want: Record<string, unknown>): void {
   const g = got as Record<string, unknown>;
@@ -44,7 +33,7 @@ function sameOutput(got: object, want: Record<string, unknown>): void {
 function scanIsSound(text: string): boolean {
   const got = scanPing(Buffer.from(text, 'utf8'));
   if (got === undefined) return false;
-  const want = reference(text);
+  const want = referenceDecode(text);
   if (typeof want === 'string')
     expect.fail(`scanned ${JSON.stringify(got)} from ${text}, reference: ${want}`);
   sameOutput(got, want);
@@ -61,7 +50,7 @@ function decodeIsReference(text: string): void {
     // not JSON: any key
   }
   const got = decodePing(Buffer.from(key), Buffer.from(text, 'utf8'));
-  const want = reference(text);
+  const want = referenceDecode(text);
   if (text === '') {
     expect(got).toEqual({ ok: false, error: 'empty value' }); // refused before parsing
   } else if (want === 'not JSON') {

@@ -10,6 +10,8 @@
 // Registers snappy, lz4 and zstd with kafkajs (it decodes only gzip by itself), for every client:
 // case-management systems and tag gateways often compress with other codecs.
 import './compression-codecs.js';
+// Decodes fetched records' offsets and timestamps without kafkajs' Long: record-decoder.ts.
+import './record-decoder.js';
 // Makes read_committed hide every aborted record (kafkajs' own filter misses some): read-committed.ts.
 import './read-committed.js';
 // Remembers group and transaction coordinators (kafkajs asks four times per commit): coordinator-lookup.ts.

@@ -21,6 +21,8 @@
  * The transaction list handed on is then empty, which turns kafkajs' own filter into a no-op.
  */
 import { createRequire } from 'node:module';
+// Before the fetch response modules below load kafkajs' record decoder (record-decoder.ts).
+import './record-decoder.js';
 
 export interface AbortedTransaction {
   readonly producerId: string;

@@ -1,7 +1,9 @@
 /**
- * Latency at fixed offered rates through a real broker, one worker (exactly-once on) in its own
- * process, as deployed (bench/worker-child.ts); `inProcess` runs it on the bench's own thread
- * instead, next to the simulator, the publisher and the side consumers, as before 2026-11-30.
+ * Latency at fixed offered rates through a real broker, one worker (exactly-once on) on the
+ * bench's own thread, next to the simulator, the publisher and the side consumers; `ownProcess`
+ * runs it in a process of its own, as deployed (bench/worker-child.ts). On a 2-core machine that
+ * also runs the broker, its own process measured slower (a third busy process contends for the
+ * cores; README "Hot path: latency"), so the thread stays the default.
  * Pings and alerts topics use LogAppendTime, so "append -> alert append" is broker time to broker
  * time on one clock. A side consumer records each ping's append time by (tagId, ts); an alerts
  * consumer (read_committed) records each alert's append time and when it became visible.
@@ -86,7 +88,7 @@ export async function runLatencyAt(
   durationS: number,
   log: (s: string) => void,
   warmupS = DEFAULT_WARMUP_S,
-  inProcess = false,
+  ownProcess = false,
 ): Promise<LatencyResult> {
   const prefix = `bench-${Date.now().toString(36)}-lat${rate}`;
   const topics = benchTopics(prefix);
@@ -148,7 +150,7 @@ export async function runLatencyAt(
       rate,
       beforePings: async () => {
         const env = benchWorkerEnv(brokers, topics, `${prefix}-worker`, true);
-        if (inProcess) {
+        if (!ownProcess) {
           worker = await startWorker(loadConfig(env), {
             logger: createLogger({ level: 'fatal', name: 'bench-worker', destination: pino.destination(2) }),
           });
@@ -206,7 +208,7 @@ export async function runLatencyAt(
       achievedRate: Math.round(achievedRate),
       durationS,
       warmupS,
-      worker: inProcess ? 'in-process' : 'process',
+      worker: ownProcess ? 'process' : 'in-process',
       subjects,
       pings: pub.pings,
       alerts: alerts.length,
@@ -243,10 +245,10 @@ export async function runLatency(
   rates: readonly number[],
   durationS: number,
   log: (s: string) => void,
-  inProcess = false,
+  ownProcess = false,
 ): Promise<LatencyResult[]> {
   const out: LatencyResult[] = [];
   for (const r of rates)
-    out.push(await runLatencyAt(brokers, r, durationS, log, DEFAULT_WARMUP_S, inProcess));
+    out.push(await runLatencyAt(brokers, r, durationS, log, DEFAULT_WARMUP_S, ownProcess));
   return out;
 }

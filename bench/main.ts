@@ -20,8 +20,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --brokers <list>     Kafka bootstrap servers (default $KAFKA_BROKERS, else start a throw-away
                        local broker: free port, new state dir, removed at the end)
   --keep-broker        use the shared local broker on 127.0.0.1:9092 instead, and leave it running
-  --worker-in-process  latency: run the worker on the bench's own thread (next to the simulator,
-                       publisher and side consumers) instead of in its own process
+  --worker-process     latency: run the worker in a process of its own (as deployed) instead of
+                       on the bench's thread next to the simulator, publisher and side consumers
   --out-dir <dir>      default ./bench/results
   --seed <n>           default 1`;
 
@@ -54,7 +54,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
       ...(broker ? { brokers: broker.brokers } : {}),
       outDir,
       seed: values.seed !== undefined ? Number(values.seed) : 1,
-      workerInProcess: values['worker-in-process'] === true,
+      workerProcess: values['worker-process'] === true,
       log,
     });
     log(`results: ${join(outDir, 'summary.md')} (bench.json, *.svg)`);
@@ -72,7 +72,7 @@ function parse(argv: string[]) {
       only: { type: 'string' },
       brokers: { type: 'string' },
       'keep-broker': { type: 'boolean' },
-      'worker-in-process': { type: 'boolean' },
+      'worker-process': { type: 'boolean' },
       'out-dir': { type: 'string' },
       seed: { type: 'string' },
     },

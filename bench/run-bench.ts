@@ -30,8 +30,8 @@ export interface BenchOptions {
   brokers?: string[];
   outDir: string;
   seed: number;
-  /** Latency: the worker on the bench's own thread instead of its own process. */
-  workerInProcess?: boolean;
+  /** Latency: the worker in a process of its own instead of on the bench's thread. */
+  workerProcess?: boolean;
   log: (s: string) => void;
 }
 
@@ -132,7 +132,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       o.quick ? [1_000, 5_000] : [1_000, 5_000, 20_000],
       o.quick ? 10 : 30,
       o.log,
-      o.workerInProcess === true,
+      o.workerProcess === true,
     );
     stamp('latency');
     save();

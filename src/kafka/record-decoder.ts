@@ -123,21 +123,17 @@ export function decodeRecord(decoder: KafkaDecoder, batchContext: RecordContext 
   }
   const from = decoder.offset;
   const { magicByte, isControlBatch = false, timestampType, maxTimestamp } = batchContext;
+  // LogAppendTime batches stamp every record with the batch's max timestamp (as kafkajs does).
+  const appendTime = timestampType === LOG_APPEND_TIME && maxTimestamp ? maxTimestamp : undefined;
   const attributes = decoder.readInt8();
   const timestampDelta = readShortVarLong(decoder);
-  const offsetDelta = Number.isNaN(timestampDelta) ? 0 : decoder.readVarInt();
+  if (Number.isNaN(timestampDelta)) return fallBack(decoder, from, batchContext);
   const timestampSum = baseTimestamp + timestampDelta;
-  const offsetSum = baseOffset + offsetDelta;
-  if (
-    Number.isNaN(timestampDelta) ||
-    !Number.isSafeInteger(offsetSum) ||
-    (!(timestampType === LOG_APPEND_TIME && maxTimestamp) && !Number.isSafeInteger(timestampSum))
-  ) {
-    decoder.offset = from;
-    return originalRecordDecoder()(decoder, batchContext);
+  const offsetSum = baseOffset + decoder.readVarInt();
+  if (!Number.isSafeInteger(offsetSum) || (appendTime === undefined && !Number.isSafeInteger(timestampSum))) {
+    return fallBack(decoder, from, batchContext);
   }
-  const timestamp =
-    timestampType === LOG_APPEND_TIME && maxTimestamp ? maxTimestamp : integerString(timestampSum);
+  const timestamp = appendTime ?? integerString(timestampSum);
   const offset = integerString(offsetSum);
   const key = decoder.readVarIntBytes();
   const value = decoder.readVarIntBytes();
@@ -154,6 +150,12 @@ export function decodeRecord(decoder: KafkaDecoder, batchContext: RecordContext 
     isControlRecord: isControlBatch,
     batchContext,
   };
+}
+
+/** The record at `from` by kafkajs' own decoder. */
+function fallBack(decoder: KafkaDecoder, from: number, batchContext: RecordContext): unknown {
+  decoder.offset = from;
+  return originalRecordDecoder()(decoder, batchContext);
 }
 
 /** kafkajs' own record decoder (the fallback, and the reference in tests). */

@@ -1,13 +1,16 @@
 /**
- * The one class every CompiledZone is: strings, flags and typed arrays as fields, and every
- * number (validity window, warning ring, bboxes, projection, radius) as 17 consecutive doubles in
- * a shared Float64Array slab, read through getters.
+ * The one class every CompiledZone is: ids, the schedule and a polygon's rings as fields; kind,
+ * shape, severity and the haversine choice as bits of one small integer; and every number
+ * (validity window, warning ring, bboxes, projection, radius) as consecutive doubles in a shared
+ * Float64Array slab, read through getters. A circle stores 12 doubles (its projected bbox is
+ * ±radiusM), a polygon 16; kx is METRES_PER_DEGREE x cos0 and ky a constant, so neither is stored.
  *
  * Why: V8 stores each double field of an object as its own boxed HeapNumber (8 B pointer plus a
  * 16 B box without pointer compression, Node's default build), so 17 number fields cost ~410 B a
- * zone; in a slab they cost 136 B plus two fields. A Float64Array per zone would not do: its
+ * zone; in a slab a circle's cost 96 B plus two fields. A Float64Array per zone would not do: its
  * ArrayBuffer and backing-store bookkeeping cost more than the boxes (measured: 400 vs 496 B per
- * object with 18 numbers, against 224 B with a slab).
+ * object with 18 numbers, against 224 B with a slab). Every field of the object is another 8 B a
+ * zone, hence the flags and the one rings field every circle shares.
  *
  * The getters are tiny and every zone has this class's one hidden class, so the per-fix readers
  * (signed-distance.ts, the candidate scan, zone-activity.ts) stay monomorphic and V8 inlines the
@@ -24,12 +27,18 @@ import type { Zone } from '../contract/index.js';
 import type { CompiledZone, ZoneShape } from './compiled-zone.js';
 import { METRES_PER_DEGREE } from './projection.js';
 
-/** Doubles per zone in a slab. */
-export const ZONE_STRIDE = 17;
-/** Zones per slab chunk: 128 x 17 x 8 B = 17 KB. */
+/** Doubles per polygon zone in a slab. */
+export const ZONE_STRIDE = 16;
+/**
+ * Doubles per circle zone: a circle's projected bbox is ±radiusM, so it stores none of the last
+ * four slots.
+ */
+export const CIRCLE_STRIDE = 12;
+/** Zones per slab chunk: 128 x 16 x 8 B = 16 KB for polygons, 12 KB for circles. */
 const SLAB_ZONES = 128;
 
-// Slot offsets within a zone's stride.
+// Slot offsets within a zone's stride. kx is not stored: it is METRES_PER_DEGREE x cos0, the
+// same product projection.ts computes, so it reads back bit-identical.
 const WARNING_M = 0;
 const VALID_FROM = 1;
 const VALID_TO = 2;
@@ -39,16 +48,22 @@ const MAX_LON = 5;
 const MAX_LAT = 6;
 const LAT0 = 7;
 const LON0 = 8;
-const KX = 9;
-const COS0 = 10;
-const TAN0 = 11;
-const RADIUS_M = 12;
-const P_MIN_X = 13;
-const P_MIN_Y = 14;
-const P_MAX_X = 15;
-const P_MAX_Y = 16;
+const COS0 = 9;
+const TAN0 = 10;
+const RADIUS_M = 11;
+const P_MIN_X = 12;
+const P_MIN_Y = 13;
+const P_MAX_X = 14;
+const P_MAX_Y = 15;
 
-/** The numbers of a zone, in the order `PackedZone` stores them. */
+// Kind, shape, the haversine choice and severity, in one small integer.
+const INCLUSION = 1;
+const POLYGON = 2;
+const HAVERSINE = 4;
+const SEVERITY_SHIFT = 3;
+const SEVERITIES = ['P1', 'P2', 'P3'] as const;
+
+/** The numbers of a zone, as compiled-zone.ts computes them. */
 export interface ZoneNumbers {
   warningM: number;
   validFrom: number;
@@ -69,29 +84,46 @@ export interface ZoneNumbers {
   pMaxY: number;
 }
 
-let chunk = new Float64Array(SLAB_ZONES * ZONE_STRIDE);
-let used = 0;
-
-function nextSlot(): number {
-  if (used === SLAB_ZONES) {
-    chunk = new Float64Array(SLAB_ZONES * ZONE_STRIDE);
-    used = 0;
-  }
-  return ZONE_STRIDE * used++;
+/** A polygon zone's rings (see compiled-zone.ts); every circle shares NO_RINGS. */
+interface Rings {
+  readonly coords: Float64Array;
+  readonly ringEnds: Int32Array;
+  readonly polygonEnds: Int32Array;
 }
+
+const NO_RINGS: Rings = Object.freeze({
+  coords: new Float64Array(0),
+  ringEnds: new Int32Array(0),
+  polygonEnds: new Int32Array(0),
+});
+
+/** The chunk being filled for one stride. */
+class SlabPool {
+  chunk: Float64Array;
+  used = 0;
+  constructor(readonly stride: number) {
+    this.chunk = new Float64Array(SLAB_ZONES * stride);
+  }
+  next(): number {
+    if (this.used === SLAB_ZONES) {
+      this.chunk = new Float64Array(SLAB_ZONES * this.stride);
+      this.used = 0;
+    }
+    return this.stride * this.used++;
+  }
+}
+
+const circles = new SlabPool(CIRCLE_STRIDE);
+const polygons = new SlabPool(ZONE_STRIDE);
 
 export class PackedZone implements CompiledZone {
   readonly zoneId: string;
   readonly subjectId: string;
-  readonly kind: 'exclusion' | 'inclusion';
-  readonly severity: 'P1' | 'P2' | 'P3';
+  /** INCLUSION | POLYGON | HAVERSINE | severity index << SEVERITY_SHIFT. */
+  private readonly flags: number;
   readonly version: number | undefined;
   readonly schedule: Zone['schedule'];
-  readonly shape: ZoneShape;
-  readonly haversine: boolean;
-  readonly coords: Float64Array;
-  readonly ringEnds: Int32Array;
-  readonly polygonEnds: Int32Array;
+  private readonly rings: Rings;
   /** The slab chunk holding this zone's numbers, and where they start in it. */
   private slab: Float64Array;
   private base: number;
@@ -110,19 +142,27 @@ export class PackedZone implements CompiledZone {
     polygonEnds: Int32Array,
     n: ZoneNumbers,
   ) {
+    const polygon = shape === 'polygon';
+    // What is derived instead of stored must be what the compiler computed.
+    if (n.kx !== METRES_PER_DEGREE * n.cos0) throw new Error(`zone ${zoneId}: kx is not derived from cos0`);
+    if (
+      !polygon &&
+      (n.pMinX !== -n.radiusM || n.pMinY !== -n.radiusM || n.pMaxX !== n.radiusM || n.pMaxY !== n.radiusM)
+    )
+      throw new Error(`zone ${zoneId}: a circle's projected bbox is not ±radiusM`);
     this.zoneId = zoneId;
     this.subjectId = subjectId;
-    this.kind = kind;
-    this.severity = severity;
+    this.flags =
+      (kind === 'inclusion' ? INCLUSION : 0) |
+      (polygon ? POLYGON : 0) |
+      (haversine ? HAVERSINE : 0) |
+      (SEVERITIES.indexOf(severity) << SEVERITY_SHIFT);
     this.version = version;
     this.schedule = schedule;
-    this.shape = shape;
-    this.haversine = haversine;
-    this.coords = coords;
-    this.ringEnds = ringEnds;
-    this.polygonEnds = polygonEnds;
-    const base = nextSlot();
-    const s = chunk;
+    this.rings = polygon ? { coords, ringEnds, polygonEnds } : NO_RINGS;
+    const pool = polygon ? polygons : circles;
+    const base = pool.next();
+    const s = pool.chunk;
     this.slab = s;
     this.base = base;
     s[base + WARNING_M] = n.warningM;
@@ -134,14 +174,37 @@ export class PackedZone implements CompiledZone {
     s[base + MAX_LAT] = n.maxLat;
     s[base + LAT0] = n.lat0;
     s[base + LON0] = n.lon0;
-    s[base + KX] = n.kx;
     s[base + COS0] = n.cos0;
     s[base + TAN0] = n.tan0;
     s[base + RADIUS_M] = n.radiusM;
-    s[base + P_MIN_X] = n.pMinX;
-    s[base + P_MIN_Y] = n.pMinY;
-    s[base + P_MAX_X] = n.pMaxX;
-    s[base + P_MAX_Y] = n.pMaxY;
+    if (polygon) {
+      s[base + P_MIN_X] = n.pMinX;
+      s[base + P_MIN_Y] = n.pMinY;
+      s[base + P_MAX_X] = n.pMaxX;
+      s[base + P_MAX_Y] = n.pMaxY;
+    }
+  }
+
+  get kind(): 'exclusion' | 'inclusion' {
+    return (this.flags & INCLUSION) !== 0 ? 'inclusion' : 'exclusion';
+  }
+  get shape(): ZoneShape {
+    return (this.flags & POLYGON) !== 0 ? 'polygon' : 'circle';
+  }
+  get haversine(): boolean {
+    return (this.flags & HAVERSINE) !== 0;
+  }
+  get severity(): 'P1' | 'P2' | 'P3' {
+    return SEVERITIES[this.flags >> SEVERITY_SHIFT]!;
+  }
+  get coords(): Float64Array {
+    return this.rings.coords;
+  }
+  get ringEnds(): Int32Array {
+    return this.rings.ringEnds;
+  }
+  get polygonEnds(): Int32Array {
+    return this.rings.polygonEnds;
   }
 
   get warningM(): number {
@@ -172,7 +235,7 @@ export class PackedZone implements CompiledZone {
     return this.slab[this.base + LON0]!;
   }
   get kx(): number {
-    return this.slab[this.base + KX]!;
+    return METRES_PER_DEGREE * this.slab[this.base + COS0]!;
   }
   /** The same for every zone (metres per degree of latitude): not stored. */
   get ky(): number {
@@ -188,16 +251,25 @@ export class PackedZone implements CompiledZone {
     return this.slab[this.base + RADIUS_M]!;
   }
   get pMinX(): number {
-    return this.slab[this.base + P_MIN_X]!;
+    return (this.flags & POLYGON) !== 0 ? this.slab[this.base + P_MIN_X]! : -this.radiusM;
   }
   get pMinY(): number {
-    return this.slab[this.base + P_MIN_Y]!;
+    return (this.flags & POLYGON) !== 0 ? this.slab[this.base + P_MIN_Y]! : -this.radiusM;
   }
   get pMaxX(): number {
-    return this.slab[this.base + P_MAX_X]!;
+    return (this.flags & POLYGON) !== 0 ? this.slab[this.base + P_MAX_X]! : this.radiusM;
   }
   get pMaxY(): number {
-    return this.slab[this.base + P_MAX_Y]!;
+    return (this.flags & POLYGON) !== 0 ? this.slab[this.base + P_MAX_Y]! : this.radiusM;
+  }
+
+  /**
+   * Share `subjectId`, an equal string the index already holds, so a subject's zones keep one
+   * copy of it instead of one each (ZoneIndex does this as it links a zone).
+   */
+  shareSubjectId(subjectId: string): void {
+    if (subjectId !== this.subjectId) throw new Error(`zone ${this.zoneId}: not its subject id`);
+    (this as { subjectId: string }).subjectId = subjectId;
   }
 
   /**
@@ -215,6 +287,11 @@ export class PackedZone implements CompiledZone {
     return out;
   }
 
+  /** Doubles this zone takes in its slab. */
+  get stride(): number {
+    return (this.flags & POLYGON) !== 0 ? ZONE_STRIDE : CIRCLE_STRIDE;
+  }
+
   /** The chunk holding this zone's numbers (repackZones only). */
   slabOf(): Float64Array {
     return this.slab;
@@ -224,7 +301,8 @@ export class PackedZone implements CompiledZone {
   moveTo(slab: Float64Array, base: number): void {
     const from = this.slab;
     const at = this.base;
-    for (let i = 0; i < ZONE_STRIDE; i++) slab[base + i] = from[at + i]!;
+    const n = this.stride;
+    for (let i = 0; i < n; i++) slab[base + i] = from[at + i]!;
     this.slab = slab;
     this.base = base;
   }
@@ -237,19 +315,43 @@ export class PackedZone implements CompiledZone {
  * compacted topic) pass, and repacking them would cost a tenth of the index build at 1M zones.
  */
 function packedDensely(zones: readonly CompiledZone[]): boolean {
-  const allowed = Math.ceil((zones.length / SLAB_ZONES) * 1.25) + 1;
+  const allowed = Math.ceil((zones.length / SLAB_ZONES) * 1.25) + 2;
   let changes = 0;
-  let last: Float64Array | undefined;
+  // Circles and polygons fill chunks of their own: follow each stride's chunks apart.
+  let lastCircle: Float64Array | undefined;
+  let lastPolygon: Float64Array | undefined;
   for (let i = 0; i < zones.length; i++) {
     const z = zones[i];
     if (!(z instanceof PackedZone)) continue;
     const slab = z.slabOf();
-    if (slab !== last) {
-      last = slab;
-      if (++changes > allowed) return false;
+    if (z.stride === CIRCLE_STRIDE) {
+      if (slab === lastCircle) continue;
+      lastCircle = slab;
+    } else {
+      if (slab === lastPolygon) continue;
+      lastPolygon = slab;
     }
+    if (++changes > allowed) return false;
   }
   return true;
+}
+
+/** Hands out slots of fresh chunks of one stride, sized to the zones still to place. */
+class RepackCursor {
+  private slab = new Float64Array(0);
+  private k = SLAB_ZONES;
+  constructor(
+    private readonly stride: number,
+    private left: number,
+  ) {}
+  place(z: PackedZone): void {
+    if (this.k === SLAB_ZONES) {
+      this.slab = new Float64Array(Math.min(SLAB_ZONES, this.left) * this.stride);
+      this.k = 0;
+    }
+    this.left--;
+    z.moveTo(this.slab, this.stride * this.k++);
+  }
 }
 
 /**
@@ -259,15 +361,18 @@ function packedDensely(zones: readonly CompiledZone[]): boolean {
  */
 export function repackZones(zones: readonly CompiledZone[]): void {
   if (packedDensely(zones)) return;
-  let slab = new Float64Array(0);
-  let k = SLAB_ZONES;
+  let circleCount = 0;
+  let polygonCount = 0;
+  for (const z of zones) {
+    if (!(z instanceof PackedZone)) continue;
+    if (z.stride === CIRCLE_STRIDE) circleCount++;
+    else polygonCount++;
+  }
+  const circleCursor = new RepackCursor(CIRCLE_STRIDE, circleCount);
+  const polygonCursor = new RepackCursor(ZONE_STRIDE, polygonCount);
   for (let i = 0; i < zones.length; i++) {
     const z = zones[i];
     if (!(z instanceof PackedZone)) continue;
-    if (k === SLAB_ZONES) {
-      slab = new Float64Array(Math.min(SLAB_ZONES, zones.length - i) * ZONE_STRIDE);
-      k = 0;
-    }
-    z.moveTo(slab, ZONE_STRIDE * k++);
+    (z.stride === CIRCLE_STRIDE ? circleCursor : polygonCursor).place(z);
   }
 }

@@ -17,7 +17,7 @@
  * `visit` callback must not mutate the index it is visiting.
  */
 import type { CompiledZone } from './compiled-zone.js';
-import { repackZones } from './packed-zone.js';
+import { PackedZone, repackZones } from './packed-zone.js';
 import { ZoneSnapshot } from './zone-snapshot.js';
 import { queryPoint, rootContains, ZoneTree } from './zone-tree.js';
 
@@ -337,6 +337,10 @@ export class ZoneIndex {
     if (s === undefined) {
       s = { exclusions: EMPTY_LIST, inclusions: EMPTY_LIST, boxes: NO_BOXES, live: true };
       this.bySubject.set(z.subjectId, s);
+    } else if (z instanceof PackedZone) {
+      // One copy of the id per subject, not one per zone (zones decoded apart hold equal copies).
+      const first = s.exclusions[0] ?? s.inclusions[0];
+      if (first !== undefined) z.shareSubjectId(first.subjectId);
     }
     if (z.kind === 'exclusion') s.exclusions = withZone(s.exclusions, z);
     else s.inclusions = withZone(s.inclusions, z);

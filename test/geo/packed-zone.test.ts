@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type CompiledZone, compileZone, signedDistanceM, ZoneIndex } from '../../src/geo/index.js';
-import { type PackedZone, repackZones } from '../../src/geo/packed-zone.js';
+import { PackedZone, repackZones } from '../../src/geo/packed-zone.js';
+import { localProjection } from '../../src/geo/projection.js';
 import { circleZone, offset, polygonZone, starRing } from './geo-fixtures.js';
 
 const NUMBER_FIELDS = [
@@ -99,6 +100,80 @@ describe('PackedZone: numbers in a shared slab', () => {
   });
 });
 
+describe('PackedZone: what it derives instead of storing', () => {
+  it('kind, shape, severity and the haversine choice read back for every combination', () => {
+    let i = 0;
+    for (const kind of ['exclusion', 'inclusion'] as const)
+      for (const severity of ['P1', 'P2', 'P3'] as const)
+        for (const big of [false, true])
+          for (const shape of ['circle', 'polygon'] as const) {
+            const extra = { zoneId: `c${i++}`, kind, severity };
+            const z = compileZone(
+              shape === 'circle'
+                ? circleZone(-1, 52, big ? 9_000 : 150, extra)
+                : polygonZone([starRing(-1, 52, [200, 150, 260, 180, 230])], extra),
+            );
+            expect([z.kind, z.severity, z.shape]).toEqual([kind, severity, shape]);
+            expect(z.haversine).toBe(shape === 'circle' && big);
+          }
+  });
+
+  it("kx equals the projection's, and a circle's projected bbox is ±radiusM, bit for bit", () => {
+    for (const z of manyZones()) {
+      expect(z.kx).toBe(localProjection(z.lat0, z.lon0).kx);
+      if (z.shape === 'circle')
+        expect([z.pMinX, z.pMinY, z.pMaxX, z.pMaxY]).toEqual([-z.radiusM, -z.radiusM, z.radiusM, z.radiusM]);
+      else expect(z.pMaxX - z.pMinX).toBeGreaterThan(300);
+    }
+  });
+
+  it('refuses numbers it could not derive back, and a subject id that is not its own', () => {
+    const numbers = {
+      warningM: 0,
+      validFrom: 0,
+      validTo: 1,
+      minLon: 0,
+      minLat: 0,
+      maxLon: 1,
+      maxLat: 1,
+      lat0: 52,
+      lon0: 0,
+      kx: 1,
+      cos0: 0.6,
+      tan0: 1.3,
+      radiusM: 10,
+      pMinX: -10,
+      pMinY: -10,
+      pMaxX: 10,
+      pMaxY: 10,
+    };
+    const make = (n: typeof numbers) =>
+      new PackedZone(
+        'z',
+        's',
+        'exclusion',
+        'P1',
+        undefined,
+        undefined,
+        'circle',
+        false,
+        new Float64Array(0),
+        new Int32Array(0),
+        new Int32Array(0),
+        n,
+      );
+    expect(() => make(numbers)).toThrow(/kx/);
+    const kx = localProjection(52, 0).kx;
+    const cos0 = localProjection(52, 0).cos0;
+    expect(() => make({ ...numbers, kx, cos0, pMaxY: 11 })).toThrow(/radiusM/);
+    const z = make({ ...numbers, kx, cos0 });
+    expect(z.kx).toBe(kx);
+    expect(() => z.shareSubjectId('t')).toThrow(/subject/);
+    z.shareSubjectId(['s'].join(''));
+    expect(z.subjectId).toBe('s');
+  });
+});
+
 describe('PackedZone: dead slots are freed by compaction', () => {
   const chunksOf = (zones: readonly CompiledZone[]) =>
     new Set(zones.map((z) => (z as PackedZone).slabOf())).size;
@@ -116,6 +191,8 @@ describe('PackedZone: dead slots are freed by compaction', () => {
     expect(kept.map(numbersOf)).toEqual(before);
     expect(index.get('z10')?.lon0).toBe(-3 + 10 * 1e-3);
 
+    // Circles and polygons interleaved, compiled in order: each fills chunks of its own stride,
+    // densely, so this set too is left in place.
     const dense = manyZones();
     const slabs = dense.map((z) => (z as PackedZone).slabOf());
     ZoneIndex.build(dense);

@@ -162,6 +162,8 @@ function acceptFix(
   const tracked = tracks.length;
   ctx.trackedCount = tracked;
   if (stepped.length < tracked) stepped = new Uint8Array(Math.max(tracked, stepped.length * 2));
+  // The subject's zone record (= by subjectId): step 1 finds tracked zones in it, step 2 scans it.
+  const subjectZones = linkedSubjectZones(world.zones, state, subjectId);
   for (let i = 0; i < tracked; i++) {
     const track = tracks[i]!;
     if (isDormant(track)) {
@@ -169,8 +171,11 @@ function acceptFix(
       continue;
     }
     stepped[i] = 1;
-    const zone = world.zones.get(track.zoneId);
-    if (zone === undefined || zone.subjectId !== subjectId) {
+    const zone =
+      subjectZones === undefined
+        ? undefined
+        : world.zones.zoneOfSubject(subjectZones, subjectId, track.zoneId);
+    if (zone === undefined) {
       forgetTrack(track); // deleted, or the tag now belongs to another subject
       continue;
     }
@@ -182,7 +187,6 @@ function acceptFix(
     else stepZone(ctx, zone, track);
   }
   // 2. Zones near the fix (and the subject's inclusion zones) not stepped in 1.
-  const subjectZones = linkedSubjectZones(world.zones, state, subjectId); // = by subjectId
   if (subjectZones !== undefined)
     world.zones.forEachCandidateOf(subjectZones, subjectId, fix.lat, fix.lon, visitCandidate);
   // 3. Drop dormant tracks whose episodes are gone or expired, keeping the order of the rest.

@@ -51,6 +51,9 @@ export const DEFAULT_DUE_COMPACT = Object.freeze({ fraction: 1 / 32, minDelta: 1
  */
 export const DEFAULT_SCAN_LIMIT = 64;
 
+/** zoneOfSubject scans a subject's lists up to this many zones, and asks the id table beyond. */
+const OWN_LIST_SCAN_LIMIT = 16;
+
 const NO_ZONES: readonly CompiledZone[] = Object.freeze([]);
 
 const NO_BOXES: readonly number[] = Object.freeze([]);
@@ -265,6 +268,23 @@ export class ZoneIndex {
    */
   subjectZones(subjectId: string): SubjectZones | undefined {
     return this.bySubject.get(subjectId);
+  }
+
+  /**
+   * The zone `zoneId` if it is one of the subject's (record `s`, live), else undefined: as
+   * get(zoneId) followed by a subjectId check. A subject with a few zones is scanned, which
+   * touches the subject's own list instead of the id table of every zone.
+   */
+  zoneOfSubject(s: SubjectZones, subjectId: string, zoneId: string): CompiledZone | undefined {
+    const exclusions = s.exclusions;
+    const inclusions = s.inclusions;
+    if (exclusions.length + inclusions.length > OWN_LIST_SCAN_LIMIT) {
+      const z = this.byId.get(zoneId);
+      return z !== undefined && z.subjectId === subjectId ? z : undefined;
+    }
+    for (let i = 0; i < exclusions.length; i++) if (exclusions[i]!.zoneId === zoneId) return exclusions[i];
+    for (let i = 0; i < inclusions.length; i++) if (inclusions[i]!.zoneId === zoneId) return inclusions[i];
+    return undefined;
   }
 
   /** forEachCandidate with the subject's record at hand (live, from subjectZones(subjectId)). */

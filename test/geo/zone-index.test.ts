@@ -200,6 +200,17 @@ describe('ZoneIndex candidates equal brute force (property)', () => {
             }
           }
           expect(index.size).toBe(truth.size);
+          // zoneOfSubject is get() plus a subject check, whether it scans the subject's lists
+          // (a few zones) or asks the id table ('busy' often has more than 16).
+          for (const subject of ['s0', 's1', 's2', 'busy']) {
+            const record = index.subjectZones(subject);
+            for (let id = 0; id <= 60; id++) {
+              const z = truth.get(`z${id}`);
+              const want = z?.subjectId === subject ? z : undefined;
+              if (record === undefined) expect(want).toBeUndefined();
+              else expect(index.zoneOfSubject(record, subject, `z${id}`)).toBe(want);
+            }
+          }
           for (const { lon, lat } of points) {
             for (const subject of ['s0', 's1', 's2', 'busy']) {
               const got: string[] = [];

@@ -104,6 +104,34 @@ describe.each(STRATEGIES)('ZoneIndex (%s)', (_name, options) => {
   });
 });
 
+describe('ZoneIndex.zoneOfSubject', () => {
+  it("finds a zone only among its subject's, scanning a few zones or asking the id table for many", () => {
+    const zones: CompiledZone[] = [];
+    for (let i = 0; i < 20; i++) zones.push(circle(`busy-${i}`, 'busy', i * 0.01, 51));
+    zones.push(circle('small-0', 'small', 0, 52), circle('small-1', 'small', 0.01, 52));
+    const index = ZoneIndex.build(zones);
+    index.upsert(circle('busy-3', 'small', 0.02, 52)); // moved to another subject
+    index.remove('busy-4');
+    index.remove('small-1');
+    const busy = index.subjectZones('busy')!;
+    const small = index.subjectZones('small')!;
+    expect(busy.exclusions.length).toBeGreaterThan(16); // the id-table path
+    expect(small.exclusions.length).toBeLessThanOrEqual(16); // the scan
+    for (const [record, subject] of [
+      [busy, 'busy'],
+      [small, 'small'],
+    ] as const) {
+      for (const id of ['busy-0', 'busy-3', 'busy-4', 'busy-19', 'small-0', 'small-1', 'nope']) {
+        const z = index.get(id);
+        expect(index.zoneOfSubject(record, subject, id)).toBe(z?.subjectId === subject ? z : undefined);
+      }
+    }
+    expect(index.zoneOfSubject(busy, 'busy', 'busy-3')).toBeUndefined();
+    expect(index.zoneOfSubject(small, 'small', 'busy-3')?.subjectId).toBe('small');
+    expect(index.zoneOfSubject(busy, 'busy', 'busy-19')?.zoneId).toBe('busy-19');
+  });
+});
+
 describe('ZoneIndex.build', () => {
   it('bulk-loads, last zoneId wins', () => {
     const index = ZoneIndex.build([

@@ -18,8 +18,7 @@ import type { Alert, Ping } from '../contract/index.js';
 import type { CompiledZone } from '../geo/index.js';
 import { type EngineConfig, RECENT_TS_CAPACITY } from './config.js';
 import { applyStatus, hasStatus } from './device-status.js';
-import { linkedEnrolment, linkedSubjectZones } from './enrolment-link.js';
-import { subjectAt } from './enrolment-table.js';
+import { linkedEnrolment, linkedSubjectZones, wearerAt } from './enrolment-link.js';
 import { episodesExpired } from './episodes.js';
 import { type FixContext, newFixContext } from './fix-context.js';
 import { applyLateFix } from './late-fix.js';
@@ -55,7 +54,7 @@ export function applyPing(
     throw new Error(`ping of tag ${ping.tagId} applied to the state of tag ${state.tagId}`);
   }
   const link = linkedEnrolment(world.enrolments, state); // = world.enrolments.get(ping.tagId)
-  const subjectId = subjectAt(link.enrolment, ping.ts);
+  const subjectId = wearerAt(link, ping.ts); // = subjectAt(link.enrolment, ping.ts)
   if (subjectId === undefined) return 'unenrolled';
   followEnrolment(state, link.key!);
   const mark = out.length;
@@ -103,7 +102,7 @@ function applyFix(
     // Apply both in ts order, so together they can confirm a violation at the new place.
     state.suspect = null;
     const suspectEnrolled =
-      subjectAt(linkedEnrolment(world.enrolments, state).enrolment, suspect.ts) === subjectId;
+      wearerAt(linkedEnrolment(world.enrolments, state), suspect.ts) === subjectId;
     if (suspect.ts < ts) {
       if (suspectEnrolled) acceptFix(world, config, state, subjectId, suspect, arrivedAt, emittedAt, out);
       acceptFix(world, config, state, subjectId, ping as FixLike, arrivedAt, emittedAt, out, acc);

@@ -28,6 +28,14 @@ interface EnrolmentLink {
   enrolment: Enrolment | undefined;
   /** enrolmentKey(enrolment), or null when not enrolled. */
   key: string | null;
+  /**
+   * The enrolment's subject and validity window [from, to), copied so the per-fix check
+   * (wearerAt) reads the link it already holds, not the enrolment record too. Null, +Infinity and
+   * -Infinity when not enrolled; an open end is -Infinity or +Infinity.
+   */
+  wearer: string | null;
+  from: number;
+  to: number;
   /** ZoneIndex.id of the index subjectZones came from. */
   zonesId: number;
   subjectId: string | null;
@@ -46,6 +54,9 @@ export function linkedEnrolment(table: EnrolmentTable, state: TagState): Enrolme
       version: -1,
       enrolment: undefined,
       key: null,
+      wearer: null,
+      from: Number.POSITIVE_INFINITY,
+      to: Number.NEGATIVE_INFINITY,
       zonesId: -1,
       subjectId: null,
       subjectZones: undefined,
@@ -57,8 +68,16 @@ export function linkedEnrolment(table: EnrolmentTable, state: TagState): Enrolme
     link.version = table.version;
     link.enrolment = e;
     link.key = e === undefined ? null : enrolmentKey(e);
+    link.wearer = e === undefined ? null : e.subjectId;
+    link.from = e === undefined ? Number.POSITIVE_INFINITY : (e.validFrom ?? Number.NEGATIVE_INFINITY);
+    link.to = e === undefined ? Number.NEGATIVE_INFINITY : (e.validTo ?? Number.POSITIVE_INFINITY);
   }
   return link;
+}
+
+/** As subjectAt(link.enrolment, ts): the subject wearing the tag at `ts`, or undefined. */
+export function wearerAt(link: EnrolmentLink, ts: number): string | undefined {
+  return ts >= link.from && ts < link.to ? link.wearer! : undefined;
 }
 
 /** As zones.subjectZones(subjectId), linked on the state (after linkedEnrolment). */

@@ -3,7 +3,11 @@
  * world.enrolments.get(tagId): every change of the table shows at the next ping, and the link
  * is not part of the state's data.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Enrolment } from '../../src/contract/index.js';
+import { linkedEnrolment, wearerAt } from '../../src/engine/enrolment-link.js';
+import { subjectAt } from '../../src/engine/enrolment-table.js';
 import {
   cloneTagState,
   decodeTagState,
@@ -97,5 +101,38 @@ describe('enrolment link', () => {
     expect(encodeTagStateCompact(h.state)).toBe(encodeTagStateCompact(plain));
     expect(Object.getOwnPropertySymbols(cloneTagState(h.state))).toHaveLength(0);
     expect(Object.keys(h.state)).toEqual(Object.keys(newTagState(TAG)));
+  });
+});
+
+describe('wearerAt: the subject at a time, from the link alone', () => {
+  it('equals subjectAt(table.get(tagId), ts) through upserts, removals and validity windows (property)', () => {
+    const bound = fc.option(fc.integer({ min: 0, max: 20 }), { nil: undefined });
+    const op = fc.oneof(
+      fc.record({ subjectId: fc.constantFrom('s1', 's2'), validFrom: bound, validTo: bound }),
+      fc.constant('remove' as const),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(op, fc.array(fc.integer({ min: -1, max: 21 }), { maxLength: 6 })), {
+          maxLength: 30,
+        }),
+        (steps) => {
+          const table = new EnrolmentTable();
+          const state = newTagState('T');
+          for (const [o, times] of steps) {
+            if (o === 'remove') table.remove('T');
+            else {
+              const e: Enrolment = { tagId: 'T', subjectId: o.subjectId };
+              if (o.validFrom !== undefined) e.validFrom = o.validFrom;
+              if (o.validTo !== undefined) e.validTo = o.validTo;
+              table.upsert(e);
+            }
+            for (const ts of times)
+              expect(wearerAt(linkedEnrolment(table, state), ts)).toBe(subjectAt(table.get('T'), ts));
+          }
+        },
+      ),
+      { numRuns: 300, seed: 2026 },
+    );
   });
 });

@@ -101,8 +101,7 @@ function applyFix(
     // Two fixes agree with each other and not with the last accepted one: a real relocation.
     // Apply both in ts order, so together they can confirm a violation at the new place.
     state.suspect = null;
-    const suspectEnrolled =
-      wearerAt(linkedEnrolment(world.enrolments, state), suspect.ts) === subjectId;
+    const suspectEnrolled = wearerAt(linkedEnrolment(world.enrolments, state), suspect.ts) === subjectId;
     if (suspect.ts < ts) {
       if (suspectEnrolled) acceptFix(world, config, state, subjectId, suspect, arrivedAt, emittedAt, out);
       acceptFix(world, config, state, subjectId, ping as FixLike, arrivedAt, emittedAt, out, acc);

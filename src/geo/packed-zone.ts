@@ -97,24 +97,31 @@ const NO_RINGS: Rings = Object.freeze({
   polygonEnds: new Int32Array(0),
 });
 
-/** The chunk being filled for one stride. */
-class SlabPool {
-  chunk: Float64Array;
-  used = 0;
-  constructor(readonly stride: number) {
-    this.chunk = new Float64Array(SLAB_ZONES * stride);
-  }
+/**
+ * Hands out slots of one stride, SLAB_ZONES to a chunk. The compiler's cursors run unbounded;
+ * a repack's are told how many zones are left, so its last chunk is no larger than it needs.
+ */
+class SlabCursor {
+  /** The chunk the last slot handed out lies in. */
+  chunk = new Float64Array(0);
+  private used = SLAB_ZONES;
+  constructor(
+    private readonly stride: number,
+    private left = Number.POSITIVE_INFINITY,
+  ) {}
+  /** The next slot's first index in `chunk`, opening a fresh chunk when the current one is full. */
   next(): number {
     if (this.used === SLAB_ZONES) {
-      this.chunk = new Float64Array(SLAB_ZONES * this.stride);
+      this.chunk = new Float64Array(Math.min(SLAB_ZONES, this.left) * this.stride);
       this.used = 0;
     }
+    this.left--;
     return this.stride * this.used++;
   }
 }
 
-const circles = new SlabPool(CIRCLE_STRIDE);
-const polygons = new SlabPool(ZONE_STRIDE);
+const circles = new SlabCursor(CIRCLE_STRIDE);
+const polygons = new SlabCursor(ZONE_STRIDE);
 
 export class PackedZone implements CompiledZone {
   readonly zoneId: string;
@@ -336,24 +343,6 @@ function packedDensely(zones: readonly CompiledZone[]): boolean {
   return true;
 }
 
-/** Hands out slots of fresh chunks of one stride, sized to the zones still to place. */
-class RepackCursor {
-  private slab = new Float64Array(0);
-  private k = SLAB_ZONES;
-  constructor(
-    private readonly stride: number,
-    private left: number,
-  ) {}
-  place(z: PackedZone): void {
-    if (this.k === SLAB_ZONES) {
-      this.slab = new Float64Array(Math.min(SLAB_ZONES, this.left) * this.stride);
-      this.k = 0;
-    }
-    this.left--;
-    z.moveTo(this.slab, this.stride * this.k++);
-  }
-}
-
 /**
  * Copy the numbers of `zones` into fresh chunks, in order, so the chunks holding only dead slots
  * can be collected. Values are unchanged: readers see no difference. Zones built elsewhere (not
@@ -368,11 +357,13 @@ export function repackZones(zones: readonly CompiledZone[]): void {
     if (z.stride === CIRCLE_STRIDE) circleCount++;
     else polygonCount++;
   }
-  const circleCursor = new RepackCursor(CIRCLE_STRIDE, circleCount);
-  const polygonCursor = new RepackCursor(ZONE_STRIDE, polygonCount);
+  const circleCursor = new SlabCursor(CIRCLE_STRIDE, circleCount);
+  const polygonCursor = new SlabCursor(ZONE_STRIDE, polygonCount);
   for (let i = 0; i < zones.length; i++) {
     const z = zones[i];
     if (!(z instanceof PackedZone)) continue;
-    (z.stride === CIRCLE_STRIDE ? circleCursor : polygonCursor).place(z);
+    const cursor = z.stride === CIRCLE_STRIDE ? circleCursor : polygonCursor;
+    const base = cursor.next();
+    z.moveTo(cursor.chunk, base);
   }
 }

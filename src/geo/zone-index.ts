@@ -1,17 +1,24 @@
 /**
  * All compiled zones, queryable by position, plus each subject's own zone lists.
  *
- * The spatial part is static plus delta: a flatbush snapshot (zone-snapshot.ts) of the zones as
- * they were at the last compaction, an rbush R-tree of the zones upserted since, and the set of
- * ids whose snapshot copy is stale (removed or replaced since). Queries consult both, so every
- * edit is visible at once. compact() folds the delta into a new snapshot; it runs by itself when
- * the delta outgrows `autoCompact` of the snapshot, and the stream shell may call
- * compactIfDue() between batches to do it earlier, off the per-fix path.
- *
  * forEachCandidate(subject, fix) is the per-fix query. A subject rarely has more than a handful
  * of zones, so by default ('hybrid') it scans the subject's own exclusion list with a bbox check
  * (a few ns a zone, independent of the total zone count) and only walks the R-tree for subjects
  * with more than `scanLimit` exclusion zones. bench/core-geo.bench.ts measures both strategies.
+ *
+ * The R-tree therefore holds only what it serves: under 'hybrid', the exclusion zones of subjects
+ * past `scanLimit` ("tree zones"); under 'rtree', every zone. A subject that grows past the limit
+ * brings all its exclusion zones into the tree, and one that shrinks back takes them out. For the
+ * usual fleet (2-3 zones a subject) the tree is empty, which saves its boxes (~38 B a zone) and
+ * its build (a sixth of the index build at 1M zones).
+ *
+ * The tree is static plus delta: a flatbush snapshot (zone-snapshot.ts) of the tree zones as they
+ * were at the last compaction, an rbush R-tree of the tree zones added since, and the set of ids
+ * whose snapshot copy is stale (left the tree, or replaced, since). Queries consult both, so every
+ * edit is visible at once. compact() folds the delta into a new snapshot and repacks the zones'
+ * numbers (freeing the slots of zones dropped since); it runs by itself when the delta, or the
+ * count of zones dropped, outgrows `autoCompact`, and the stream shell may call compactIfDue()
+ * between batches to do it earlier, off the per-fix path.
  *
  * All mutation is synchronous, so a reader never sees a half-applied upsert. The one rule: a
  * `visit` callback must not mutate the index it is visiting.
@@ -31,9 +38,10 @@ export interface ZoneIndexOptions {
   /** rbush node size for the delta. Default 9 (rbush's default). */
   maxEntries?: number;
   /**
-   * Compact by itself once the delta (zones upserted plus snapshot entries made stale since the
-   * last compaction) exceeds max(minDelta, fraction x snapshot size). Default
-   * { fraction: 0.25, minDelta: 4096 }: a zone stream that loads N zones one by one rebuilds
+   * Compact by itself once the delta (tree zones added plus snapshot entries made stale since the
+   * last compaction) exceeds max(minDelta, fraction x snapshot size), or the zones dropped
+   * (replaced or removed) since exceed max(minDelta, fraction x zones). Default
+   * { fraction: 0.25, minDelta: 4096 }: a zone stream that loads N tree zones one by one rebuilds
    * about 5N boxes in total (geometric), and the delta R-tree never holds more than a quarter.
    */
   autoCompact?: { fraction: number; minDelta: number };
@@ -113,8 +121,10 @@ export class ZoneIndex {
   /** Zones upserted since the snapshot (the current version of each). */
   private delta: ZoneTree;
   private readonly inDelta = new Set<CompiledZone>();
-  /** Ids whose snapshot entry is stale: removed or replaced since the snapshot was built. */
+  /** Ids whose snapshot entry is stale: left the tree or replaced since the snapshot was built. */
   private readonly stale = new Set<string>();
+  /** Zones replaced or removed since the last compaction: their slab slots are dead. */
+  private dropped = 0;
   private compactions = 0;
 
   constructor(options: ZoneIndexOptions = {}) {
@@ -145,9 +155,9 @@ export class ZoneIndex {
     // replacement keeps its id's first position, as upsert's in-place replacement does.
     const byId = index.byId;
     for (const z of zones) byId.set(z.zoneId, z);
-    for (const z of byId.values()) index.linkSubject(z, false);
+    for (const z of byId.values()) index.linkSubject(z, true);
     for (const s of index.bySubject.values()) index.refreshBoxes(s);
-    index.compact();
+    index.compact(); // builds the tree the bulk links left alone
     return index;
   }
 
@@ -160,12 +170,16 @@ export class ZoneIndex {
     return this.inDelta.size + this.stale.size;
   }
 
-  /** For metrics and tests: how the spatial index is split right now. */
-  detail(): { snapshot: number; delta: number; stale: number; compactions: number } {
+  /**
+   * For metrics and tests: how the tree is split right now (snapshot − stale + delta = the tree
+   * zones), and the zones dropped since the last compaction.
+   */
+  detail(): { snapshot: number; delta: number; stale: number; dropped: number; compactions: number } {
     return {
       snapshot: this.snapshot?.size ?? 0,
       delta: this.inDelta.size,
       stale: this.stale.size,
+      dropped: this.dropped,
       compactions: this.compactions,
     };
   }
@@ -179,11 +193,23 @@ export class ZoneIndex {
   compact(): void {
     const zones = [...this.byId.values()];
     repackZones(zones);
-    this.snapshot = ZoneSnapshot.build(zones);
+    this.snapshot = ZoneSnapshot.build(this.scanLimit < 0 ? zones : this.treeZonesOf(zones));
     this.delta = new ZoneTree(this.maxEntries);
     this.inDelta.clear();
     this.stale.clear();
+    this.dropped = 0;
     this.compactions++;
+  }
+
+  /** The tree zones among `zones` (hybrid): exclusion zones of subjects past the scan limit. */
+  private treeZonesOf(zones: readonly CompiledZone[]): CompiledZone[] {
+    const out: CompiledZone[] = [];
+    for (let i = 0; i < zones.length; i++) {
+      const z = zones[i]!;
+      if (z.kind === 'exclusion' && this.bySubject.get(z.subjectId)!.exclusions.length > this.scanLimit)
+        out.push(z);
+    }
+    return out;
   }
 
   /** Compact if the delta has grown past `dueCompact`; true when it did. For the stream shell. */
@@ -195,13 +221,25 @@ export class ZoneIndex {
 
   private over(limit: { fraction: number; minDelta: number }): boolean {
     const d = this.inDelta.size + this.stale.size;
-    return d > limit.minDelta && d > limit.fraction * (this.snapshot?.size ?? 0);
+    if (d > limit.minDelta && d > limit.fraction * (this.snapshot?.size ?? 0)) return true;
+    return this.dropped > limit.minDelta && this.dropped > limit.fraction * this.byId.size;
   }
 
-  /** Take `old` out of the spatial index: from the delta, or by marking its snapshot copy stale. */
-  private unindex(old: CompiledZone): void {
+  /** Put `z` in the tree: into the delta (the snapshot is rebuilt only by compact). */
+  private treeAdd(z: CompiledZone): void {
+    this.delta.insert(z);
+    this.inDelta.add(z);
+  }
+
+  /** Take `old` out of the tree: from the delta, or by marking its snapshot copy stale. */
+  private treeRemove(old: CompiledZone): void {
     if (this.inDelta.delete(old)) this.delta.remove(old);
     else this.stale.add(old.zoneId);
+  }
+
+  /** Whether `z`, one of subject `s`'s zones, belongs in the tree. */
+  private inTree(z: CompiledZone, s: SubjectZones): boolean {
+    return this.scanLimit < 0 || (z.kind === 'exclusion' && s.exclusions.length > this.scanLimit);
   }
 
   get(zoneId: string): CompiledZone | undefined {
@@ -212,13 +250,18 @@ export class ZoneIndex {
   upsert(zone: CompiledZone): void {
     const old = this.byId.get(zone.zoneId);
     if (old !== undefined) {
-      this.unindex(old);
+      this.dropped++;
       if (old.subjectId === zone.subjectId && old.kind === zone.kind) {
-        // Same list: replace in place so the subject's visiting order stays stable.
+        // Same list: replace in place so the subject's visiting order stays stable. The list's
+        // length, and so which of its zones are tree zones, does not change.
         const subject = this.bySubject.get(old.subjectId)!;
         const list = old.kind === 'exclusion' ? subject.exclusions : subject.inclusions;
         list[list.indexOf(old)] = zone;
         this.refreshBoxes(subject);
+        if (this.inTree(zone, subject)) {
+          this.treeRemove(old);
+          this.treeAdd(zone);
+        }
       } else {
         this.unlinkSubject(old);
         this.linkSubject(zone);
@@ -227,15 +270,13 @@ export class ZoneIndex {
       this.linkSubject(zone);
     }
     this.byId.set(zone.zoneId, zone);
-    this.delta.insert(zone);
-    this.inDelta.add(zone);
     if (this.over(this.autoCompact)) this.compact();
   }
 
   remove(zoneId: string): boolean {
     const old = this.byId.get(zoneId);
     if (old === undefined) return false;
-    this.unindex(old);
+    this.dropped++;
     this.unlinkSubject(old);
     this.byId.delete(zoneId);
     if (this.over(this.autoCompact)) this.compact();
@@ -308,8 +349,15 @@ export class ZoneIndex {
     for (let i = 0; i < inclusions.length; i++) visit(inclusions[i]!);
   }
 
-  /** All zones of any subject whose grown bbox contains the point: the pure R-tree query. */
+  /**
+   * All zones of any subject whose grown bbox contains the point: the pure R-tree query. Only an
+   * index built with strategy 'rtree' holds every zone in its tree; a hybrid index refuses.
+   */
   forEachNear(lat: number, lon: number, visit: (zone: CompiledZone) => void): void {
+    if (this.scanLimit >= 0)
+      throw new Error(
+        "forEachNear needs strategy 'rtree': a hybrid index's tree holds only subjects past the scan limit",
+      );
     this.querySpatial(lon, lat, undefined, visit);
   }
 
@@ -351,8 +399,12 @@ export class ZoneIndex {
     s.boxes = b.slice(); // exact size (push left room for 16 more), still packed doubles
   }
 
-  /** `refresh` false defers the subject's box array to the caller (bulk build). */
-  private linkSubject(z: CompiledZone, refresh = true): void {
+  /**
+   * Add `z` to its subject's lists, and to the tree when it is a tree zone; a subject that grows
+   * past the scan limit brings all its exclusion zones in. `bulk` (build) leaves the box array
+   * and the tree to the caller.
+   */
+  private linkSubject(z: CompiledZone, bulk = false): void {
     let s = this.bySubject.get(z.subjectId);
     if (s === undefined) {
       s = { exclusions: EMPTY_LIST, inclusions: EMPTY_LIST, boxes: NO_BOXES, live: true };
@@ -364,18 +416,33 @@ export class ZoneIndex {
     }
     if (z.kind === 'exclusion') s.exclusions = withZone(s.exclusions, z);
     else s.inclusions = withZone(s.inclusions, z);
-    if (refresh && z.kind === 'exclusion') this.refreshBoxes(s);
+    if (bulk) return;
+    if (z.kind === 'exclusion') this.refreshBoxes(s);
+    if (!this.inTree(z, s)) return;
+    if (z.kind === 'exclusion' && s.exclusions.length === this.scanLimit + 1) {
+      for (const e of s.exclusions) this.treeAdd(e); // just crossed the limit: z and the rest
+    } else this.treeAdd(z);
   }
 
-  private unlinkSubject(z: CompiledZone, refresh = true): void {
-    const s = this.bySubject.get(z.subjectId);
-    if (s === undefined) return;
+  /**
+   * Take `z` out of its subject's lists, and out of the tree when it was a tree zone; a subject
+   * that shrinks back to the scan limit takes its other exclusion zones out too.
+   */
+  private unlinkSubject(z: CompiledZone): void {
+    const s = this.bySubject.get(z.subjectId)!;
+    if (this.inTree(z, s)) {
+      this.treeRemove(z);
+      if (z.kind === 'exclusion' && s.exclusions.length === this.scanLimit + 1) {
+        for (const e of s.exclusions) if (e !== z) this.treeRemove(e);
+      }
+    }
     const list = z.kind === 'exclusion' ? s.exclusions : s.inclusions;
     const at = list.indexOf(z);
-    if (at >= 0) list.splice(at, 1);
+    if (at < 0) throw new Error(`zone ${z.zoneId} is not in its subject's list`);
+    list.splice(at, 1);
     if (s.exclusions.length === 0 && s.inclusions.length === 0) {
       s.live = false;
       this.bySubject.delete(z.subjectId);
-    } else if (refresh && z.kind === 'exclusion') this.refreshBoxes(s);
+    } else if (z.kind === 'exclusion') this.refreshBoxes(s);
   }
 }

@@ -26,6 +26,42 @@ function near(index: ZoneIndex, lat: number, lon: number): string[] {
   return seen.sort();
 }
 
+/**
+ * What forEachNear must give: `want` from an 'rtree' index, which holds every zone in its tree;
+ * a hybrid index's tree holds only big subjects' zones, so it must refuse the question.
+ */
+function expectNear(
+  options: ZoneIndexOptions,
+  index: ZoneIndex,
+  lat: number,
+  lon: number,
+  want: string[],
+): void {
+  if (options.strategy === 'rtree') expect(near(index, lat, lon)).toEqual(want);
+  else expect(() => near(index, lat, lon)).toThrow(/strategy 'rtree'/);
+}
+
+/**
+ * The tree zones the index must hold (snapshot − stale + delta): every zone for 'rtree', else the
+ * exclusion zones of subjects with more than the scan limit of them.
+ */
+function expectedTreeSize(options: ZoneIndexOptions, zones: Iterable<CompiledZone>): number {
+  const all = [...zones];
+  if (options.strategy === 'rtree') return all.length;
+  const limit = options.scanLimit ?? 64;
+  const exclusions = new Map<string, number>();
+  for (const z of all)
+    if (z.kind === 'exclusion') exclusions.set(z.subjectId, (exclusions.get(z.subjectId) ?? 0) + 1);
+  let n = 0;
+  for (const count of exclusions.values()) if (count > limit) n += count;
+  return n;
+}
+
+function treeSize(index: ZoneIndex): number {
+  const d = index.detail();
+  return d.snapshot - d.stale + d.delta;
+}
+
 const STRATEGIES: [string, ZoneIndexOptions][] = [
   ['hybrid', {}],
   ['rtree', { strategy: 'rtree' }],
@@ -46,7 +82,7 @@ describe.each(STRATEGIES)('ZoneIndex (%s)', (_name, options) => {
     expect(index.get('a')).toBeUndefined();
     expect(index.size).toBe(1);
     expect(candidates(index, 's1', 51, 0)).toEqual([]);
-    expect(near(index, 51, 0)).toEqual([]);
+    expectNear(options, index, 51, 0, []);
   });
 
   it('replaces a zone atomically: never seen at its old position, nor twice', () => {
@@ -55,7 +91,7 @@ describe.each(STRATEGIES)('ZoneIndex (%s)', (_name, options) => {
     index.upsert(circle('a', 's1', 2, 52, { version: 2 }));
     expect(index.size).toBe(1);
     expect(candidates(index, 's1', 51, 0)).toEqual([]);
-    expect(near(index, 51, 0)).toEqual([]);
+    expectNear(options, index, 51, 0, []);
     expect(candidates(index, 's1', 52, 2)).toEqual(['a']);
     expect(index.get('a')?.version).toBe(2);
   });
@@ -83,7 +119,7 @@ describe.each(STRATEGIES)('ZoneIndex (%s)', (_name, options) => {
     // Far away: only the inclusion zone.
     expect(candidates(index, 's1', -33, 151)).toEqual(['curfew']);
     expect(candidates(index, 'nobody', 51, 0)).toEqual([]);
-    expect(near(index, 51, 0)).toEqual(['curfew', 'home', 'other-subject']);
+    expectNear(options, index, 51, 0, ['curfew', 'home', 'other-subject']);
   });
 
   it('uses the warning-grown bbox', () => {
@@ -101,6 +137,48 @@ describe.each(STRATEGIES)('ZoneIndex (%s)', (_name, options) => {
     expect(candidates(index, 'busy', 51, 5)).toEqual([]);
     index.remove('z10');
     expect(candidates(index, 'busy', 51, 0.1)).toEqual([]);
+    expect(treeSize(index)).toBe(options.strategy === 'rtree' ? 100 : 99);
+  });
+});
+
+describe('ZoneIndex (hybrid): the tree holds only subjects past the scan limit', () => {
+  it('brings a subject in as it crosses the limit, and takes it out as it falls back', () => {
+    const index = new ZoneIndex({ scanLimit: 3 });
+    const at = (i: number) => [51, i * 0.01] as const;
+    for (let i = 0; i < 3; i++) index.upsert(circle(`z${i}`, 'busy', at(i)[1], at(i)[0]));
+    index.upsert(circle('home', 'quiet', 0, 51));
+    index.upsert(circle('curfew', 'busy', 0, 51, { kind: 'inclusion' }));
+    expect(treeSize(index)).toBe(0); // everyone scanned
+    index.upsert(circle('z3', 'busy', 0.03, 51)); // the fourth exclusion zone: past the limit
+    expect(treeSize(index)).toBe(4);
+    expect(candidates(index, 'busy', 51, 0.01)).toEqual(['curfew', 'z1']);
+    index.compact();
+    expect(index.detail()).toMatchObject({ snapshot: 4, delta: 0, stale: 0 });
+    index.upsert(circle('z1', 'busy', 0.05, 51)); // replaced in place: snapshot copy stale
+    expect(index.detail()).toMatchObject({ snapshot: 4, delta: 1, stale: 1 });
+    expect(candidates(index, 'busy', 51, 0.01)).toEqual(['curfew']);
+    expect(candidates(index, 'busy', 51, 0.05)).toEqual(['curfew', 'z1']);
+    index.upsert(circle('z2', 'quiet', 0.02, 51)); // moved away: back to the scan
+    expect(treeSize(index)).toBe(0);
+    expect(candidates(index, 'busy', 51, 0.05)).toEqual(['curfew', 'z1']);
+    expect(candidates(index, 'quiet', 51, 0.02)).toEqual(['z2']);
+    index.upsert(circle('z9', 'busy', 0.09, 51)); // and past it again
+    expect(treeSize(index)).toBe(4);
+    expect(candidates(index, 'busy', 51, 0.09)).toEqual(['curfew', 'z9']);
+    expect(candidates(index, 'busy', 51, 0)).toEqual(['curfew', 'z0']);
+  });
+
+  it('compacts once enough zones were dropped, to free their slab slots', () => {
+    const index = new ZoneIndex({ autoCompact: { fraction: 0.6, minDelta: 4 } });
+    for (let i = 0; i < 10; i++) index.upsert(circle(`z${i}`, `s${i}`, i * 0.01, 51));
+    expect(index.detail()).toMatchObject({ snapshot: 0, delta: 0, dropped: 0, compactions: 0 });
+    for (let i = 0; i < 4; i++) index.upsert(circle(`z${i}`, `s${i}`, i * 0.01, 52)); // replaced
+    index.remove('z9');
+    expect(index.detail()).toMatchObject({ dropped: 5, compactions: 0 }); // 5 <= 0.6 x 9
+    index.remove('z8');
+    expect(index.detail()).toMatchObject({ dropped: 0, compactions: 1 }); // 6 > 0.6 x 8 and > 4
+    expect(candidates(index, 's0', 52, 0)).toEqual(['z0']);
+    expect(candidates(index, 's0', 51, 0)).toEqual([]);
   });
 });
 
@@ -228,6 +306,7 @@ describe('ZoneIndex candidates equal brute force (property)', () => {
             }
           }
           expect(index.size).toBe(truth.size);
+          expect(treeSize(index)).toBe(expectedTreeSize(options, truth.values()));
           // zoneOfSubject is get() plus a subject check, whether it scans the subject's lists
           // (a few zones) or asks the id table ('busy' often has more than 16).
           for (const subject of ['s0', 's1', 's2', 'busy']) {
@@ -248,12 +327,11 @@ describe('ZoneIndex candidates equal brute force (property)', () => {
               });
               expect(got.sort()).toEqual(bruteCandidates(truth, subject, lat, lon));
             }
-            const all = near(index, lat, lon);
             const expected = [...truth.values()]
               .filter((z) => lon >= z.minLon && lon <= z.maxLon && lat >= z.minLat && lat <= z.maxLat)
               .map((z) => z.zoneId)
               .sort();
-            expect(all).toEqual(expected);
+            expectNear(options, index, lat, lon, expected);
           }
         },
       ),

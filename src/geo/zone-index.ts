@@ -193,7 +193,7 @@ export class ZoneIndex {
   compact(): void {
     const zones = [...this.byId.values()];
     repackZones(zones);
-    this.snapshot = ZoneSnapshot.build(this.scanLimit < 0 ? zones : this.treeZonesOf(zones));
+    this.snapshot = ZoneSnapshot.build(this.scanLimit < 0 ? zones : this.treeZones());
     this.delta = new ZoneTree(this.maxEntries);
     this.inDelta.clear();
     this.stale.clear();
@@ -201,13 +201,12 @@ export class ZoneIndex {
     this.compactions++;
   }
 
-  /** The tree zones among `zones` (hybrid): exclusion zones of subjects past the scan limit. */
-  private treeZonesOf(zones: readonly CompiledZone[]): CompiledZone[] {
+  /** The tree zones (hybrid): the exclusion zones of subjects past the scan limit. */
+  private treeZones(): CompiledZone[] {
     const out: CompiledZone[] = [];
-    for (let i = 0; i < zones.length; i++) {
-      const z = zones[i]!;
-      if (z.kind === 'exclusion' && this.bySubject.get(z.subjectId)!.exclusions.length > this.scanLimit)
-        out.push(z);
+    for (const s of this.bySubject.values()) {
+      if (s.exclusions.length <= this.scanLimit) continue;
+      for (const z of s.exclusions) out.push(z); // not push(...): a big subject would overflow the stack
     }
     return out;
   }

@@ -24,6 +24,7 @@
  * `visit` callback must not mutate the index it is visiting.
  */
 import type { CompiledZone } from './compiled-zone.js';
+import { KeyedTable } from './keyed-table.js';
 import { PackedZone, repackZones } from './packed-zone.js';
 import { ZoneSnapshot } from './zone-snapshot.js';
 import { queryPoint, rootContains, ZoneTree } from './zone-tree.js';
@@ -95,6 +96,7 @@ function withZone(list: CompiledZone[], z: CompiledZone): CompiledZone[] {
  * small enough to be scanned.
  */
 export interface SubjectZones {
+  readonly subjectId: string;
   exclusions: CompiledZone[];
   inclusions: CompiledZone[];
   boxes: readonly number[];
@@ -110,8 +112,9 @@ let nextIndexId = 0;
 export class ZoneIndex {
   /** Tells indexes apart without holding one (a caller's cache keeps the id, not the index). */
   readonly id = ++nextIndexId;
-  private readonly byId = new Map<string, CompiledZone>();
-  private readonly bySubject = new Map<string, SubjectZones>();
+  /** Zones by id, and subjects' records by subject id (keyed-table.ts: why not Maps). */
+  private readonly byId = new KeyedTable<CompiledZone>((z) => z.zoneId);
+  private readonly bySubject = new KeyedTable<SubjectZones>((s) => s.subjectId);
   private readonly scanLimit: number;
   private readonly maxEntries: number;
   private readonly autoCompact: { fraction: number; minDelta: number };
@@ -153,10 +156,14 @@ export class ZoneIndex {
     // Ids first, then subjects from the survivors: a replaced zone is never linked, so there is
     // no lookup-and-unlink per zone (at 1M zones that lookup was a tenth of the build). A
     // replacement keeps its id's first position, as upsert's in-place replacement does.
+    const all = Array.isArray(zones) ? (zones as readonly CompiledZone[]) : [...zones];
     const byId = index.byId;
-    for (const z of zones) byId.set(z.zoneId, z);
-    for (const z of byId.values()) index.linkSubject(z, true);
-    for (const s of index.bySubject.values()) index.refreshBoxes(s);
+    byId.reserve(all.length);
+    for (let i = 0; i < all.length; i++) byId.set(all[i]!);
+    // Most subjects have two or three zones: room for half as many subjects as zones.
+    index.bySubject.reserve(byId.size >> 1);
+    for (const z of byId.valuesArray()) index.linkSubject(z, true);
+    index.bySubject.forEach((s) => index.refreshBoxes(s));
     index.compact(); // builds the tree the bulk links left alone
     return index;
   }
@@ -191,7 +198,7 @@ export class ZoneIndex {
    * dropped since the last compaction are freed.
    */
   compact(): void {
-    const zones = [...this.byId.values()];
+    const zones = this.byId.valuesArray();
     repackZones(zones);
     this.snapshot = ZoneSnapshot.build(this.scanLimit < 0 ? zones : this.treeZones());
     this.delta = new ZoneTree(this.maxEntries);
@@ -204,10 +211,10 @@ export class ZoneIndex {
   /** The tree zones (hybrid): the exclusion zones of subjects past the scan limit. */
   private treeZones(): CompiledZone[] {
     const out: CompiledZone[] = [];
-    for (const s of this.bySubject.values()) {
-      if (s.exclusions.length <= this.scanLimit) continue;
+    this.bySubject.forEach((s) => {
+      if (s.exclusions.length <= this.scanLimit) return;
       for (const z of s.exclusions) out.push(z); // not push(...): a big subject would overflow the stack
-    }
+    });
     return out;
   }
 
@@ -268,7 +275,7 @@ export class ZoneIndex {
     } else {
       this.linkSubject(zone);
     }
-    this.byId.set(zone.zoneId, zone);
+    this.byId.set(zone);
     if (this.over(this.autoCompact)) this.compact();
   }
 
@@ -406,12 +413,17 @@ export class ZoneIndex {
   private linkSubject(z: CompiledZone, bulk = false): void {
     let s = this.bySubject.get(z.subjectId);
     if (s === undefined) {
-      s = { exclusions: EMPTY_LIST, inclusions: EMPTY_LIST, boxes: NO_BOXES, live: true };
-      this.bySubject.set(z.subjectId, s);
+      s = {
+        subjectId: z.subjectId,
+        exclusions: EMPTY_LIST,
+        inclusions: EMPTY_LIST,
+        boxes: NO_BOXES,
+        live: true,
+      };
+      this.bySubject.set(s);
     } else if (z instanceof PackedZone) {
       // One copy of the id per subject, not one per zone (zones decoded apart hold equal copies).
-      const first = s.exclusions[0] ?? s.inclusions[0];
-      if (first !== undefined) z.shareSubjectId(first.subjectId);
+      z.shareSubjectId(s.subjectId);
     }
     if (z.kind === 'exclusion') s.exclusions = withZone(s.exclusions, z);
     else s.inclusions = withZone(s.inclusions, z);

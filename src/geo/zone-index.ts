@@ -163,7 +163,9 @@ export class ZoneIndex {
     // Most subjects have two or three zones: room for half as many subjects as zones.
     index.bySubject.reserve(byId.size >> 1);
     for (const z of byId.valuesArray()) index.linkSubject(z, true);
-    index.bySubject.forEach((s) => index.refreshBoxes(s));
+    index.bySubject.forEach((s) => {
+      index.refreshBoxes(s);
+    });
     index.compact(); // builds the tree the bulk links left alone
     return index;
   }

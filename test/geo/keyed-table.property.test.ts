@@ -38,7 +38,9 @@ describe('KeyedTable behaves as a Map of key to value (property)', () => {
         expect(table.size).toBe(map.size);
         expect(table.valuesArray()).toEqual([...map.values()]);
         const visited: Item[] = [];
-        table.forEach((v) => visited.push(v));
+        table.forEach((v) => {
+          visited.push(v);
+        });
         expect(visited).toEqual([...map.values()]);
         for (const k of ['a', 'b', 'Z1', 'k0', 'k7', 'k399', 'missing', '']) {
           expect(table.get(k)).toBe(map.get(k));

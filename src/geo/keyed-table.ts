@@ -9,14 +9,16 @@
  * same 1M keys went in ~5x faster (bench/core-index.bench.ts). The value is asked for its key
  * (`keyOf`), so no key is stored twice.
  *
- * Layout: `values` and `hashes` hold the entries densely, in insertion order; a deleted entry
- * leaves `undefined` until the next rehash closes the gaps. `slots` is an open-addressing
- * (linear probing) table of positions in them, kept at most half full. Not a security boundary:
+ * Layout: `values` and `hashes` hold the entries densely, in insertion order, up to `used`; a
+ * deleted entry leaves `undefined` until the next rehash closes the gaps. `slots` is an
+ * open-addressing (linear probing) table of positions in them plus one (so a fresh, zeroed
+ * Int32Array is all EMPTY), kept at most half full. reserve() sizes all three at once: growing
+ * them entry by entry copied and page-faulted its way to a sixth of the build. Not a security boundary:
  * the hash is FNV-1a with a final mix, unkeyed, so keys chosen to collide would slow it down.
  */
 
-const EMPTY = -1;
-const DELETED = -2;
+const EMPTY = 0;
+const DELETED = -1;
 const MIN_CAPACITY = 16;
 
 /** FNV-1a over the UTF-16 code units, then murmur3's finaliser; 30 bits, so a small integer. */
@@ -39,17 +41,20 @@ function capacityFor(n: number): number {
 }
 
 export class KeyedTable<V extends object> {
+  /** Position in `values` plus one; EMPTY or DELETED. */
   private slots: Int32Array;
   private mask: number;
+  /** Entries [0, used): a value, or undefined where one was deleted. Holey past `used`. */
   private values: (V | undefined)[] = [];
-  private hashes: number[] = [];
+  private hashes = new Int32Array(MIN_CAPACITY);
+  private used = 0;
   /** Live entries. */
   private live = 0;
   /** Slots marked DELETED: they lengthen probes until the next rehash. */
   private deletedSlots = 0;
 
   constructor(private readonly keyOf: (value: V) => string) {
-    this.slots = new Int32Array(MIN_CAPACITY).fill(EMPTY);
+    this.slots = new Int32Array(MIN_CAPACITY);
     this.mask = MIN_CAPACITY - 1;
   }
 
@@ -59,12 +64,12 @@ export class KeyedTable<V extends object> {
 
   /** Make room for `n` entries in all, so loading them rehashes at most once (here). */
   reserve(n: number): void {
-    if (capacityFor(n) > this.slots.length) this.rehash(capacityFor(n));
+    if (capacityFor(n) > this.slots.length) this.rehash(capacityFor(n), n);
   }
 
   get(key: string): V | undefined {
     const at = this.find(key, keyHash(key));
-    return at < 0 ? undefined : this.values[this.slots[at]!];
+    return at < 0 ? undefined : this.values[this.slots[at]! - 1];
   }
 
   has(key: string): boolean {
@@ -79,12 +84,12 @@ export class KeyedTable<V extends object> {
     const mask = this.mask;
     let free = -1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const j = slots[i]!;
-      if (j === EMPTY) {
+      const j = slots[i]! - 1;
+      if (j === EMPTY - 1) {
         if (free < 0) free = i;
         break;
       }
-      if (j === DELETED) {
+      if (j === DELETED - 1) {
         if (free < 0) free = i;
         continue;
       }
@@ -94,34 +99,39 @@ export class KeyedTable<V extends object> {
       }
     }
     if (slots[free] === DELETED) this.deletedSlots--;
-    slots[free] = this.values.length;
-    this.values.push(value);
-    this.hashes.push(h);
+    const j = this.used++;
+    if (j === this.hashes.length) {
+      const grown = new Int32Array(2 * j);
+      grown.set(this.hashes);
+      this.hashes = grown;
+    }
+    slots[free] = j + 1;
+    this.values[j] = value;
+    this.hashes[j] = h;
     this.live++;
-    if (2 * (this.live + this.deletedSlots) > slots.length) this.rehash(capacityFor(this.live + 1));
+    if (2 * (this.live + this.deletedSlots) > slots.length) this.rehash(capacityFor(this.live + 1), this.live + 1);
   }
 
   /** Remove `key`'s value; false when there was none. */
   delete(key: string): boolean {
     const at = this.find(key, keyHash(key));
     if (at < 0) return false;
-    this.values[this.slots[at]!] = undefined;
+    this.values[this.slots[at]! - 1] = undefined;
     this.slots[at] = DELETED;
     this.deletedSlots++;
     this.live--;
     // Close the gaps once they are most of the dense arrays (amortised: each rehash follows at
     // least as many deletes as it keeps entries).
-    if (this.values.length > MIN_CAPACITY && 2 * this.live < this.values.length) {
-      this.rehash(capacityFor(this.live));
-    }
+    if (this.used > MIN_CAPACITY && 2 * this.live < this.used) this.rehash(capacityFor(this.live), this.live);
     return true;
   }
 
   /** Every value, in insertion order, as a new array. */
   valuesArray(): V[] {
-    const out: V[] = [];
     const values = this.values;
-    for (let j = 0; j < values.length; j++) {
+    if (this.live === this.used) return values.slice(0, this.used) as V[]; // no gaps: one copy
+    const out: V[] = [];
+    for (let j = 0; j < this.used; j++) {
       const v = values[j];
       if (v !== undefined) out.push(v);
     }
@@ -131,7 +141,8 @@ export class KeyedTable<V extends object> {
   /** Visit every value in insertion order. `visit` must not change the table. */
   forEach(visit: (value: V) => void): void {
     const values = this.values;
-    for (let j = 0; j < values.length; j++) {
+    const used = this.used;
+    for (let j = 0; j < used; j++) {
       const v = values[j];
       if (v !== undefined) visit(v);
     }
@@ -142,32 +153,38 @@ export class KeyedTable<V extends object> {
     const slots = this.slots;
     const mask = this.mask;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const j = slots[i]!;
-      if (j === EMPTY) return -1;
-      if (j !== DELETED && this.hashes[j] === h && this.keyOf(this.values[j]!) === key) return i;
+      const s = slots[i]!;
+      if (s === EMPTY) return -1;
+      if (s !== DELETED && this.hashes[s - 1] === h && this.keyOf(this.values[s - 1]!) === key) return i;
     }
   }
 
-  /** A fresh slot table of `capacity`, with the dense arrays' gaps closed (order kept). */
-  private rehash(capacity: number): void {
-    const slots = new Int32Array(capacity).fill(EMPTY);
+  /**
+   * A fresh slot table of `capacity`, and dense arrays with room for `room` entries, gaps closed
+   * (order kept).
+   */
+  private rehash(capacity: number, room: number): void {
+    const slots = new Int32Array(capacity);
     const mask = capacity - 1;
-    const values: (V | undefined)[] = [];
-    const hashes: number[] = [];
-    for (let j = 0; j < this.values.length; j++) {
+    const size = Math.max(MIN_CAPACITY, room, this.live);
+    const values = new Array<V | undefined>(size);
+    const hashes = new Int32Array(size);
+    let used = 0;
+    for (let j = 0; j < this.used; j++) {
       const v = this.values[j];
       if (v === undefined) continue;
       const h = this.hashes[j]!;
       let i = h & mask;
       while (slots[i] !== EMPTY) i = (i + 1) & mask;
-      slots[i] = values.length;
-      values.push(v);
-      hashes.push(h);
+      slots[i] = used + 1;
+      values[used] = v;
+      hashes[used++] = h;
     }
     this.slots = slots;
     this.mask = mask;
     this.values = values;
     this.hashes = hashes;
+    this.used = used;
     this.deletedSlots = 0;
   }
 }

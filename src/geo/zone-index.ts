@@ -162,7 +162,9 @@ export class ZoneIndex {
     for (let i = 0; i < all.length; i++) byId.set(all[i]!);
     // Most subjects have two or three zones: room for half as many subjects as zones.
     index.bySubject.reserve(byId.size >> 1);
-    for (const z of byId.valuesArray()) index.linkSubject(z, true);
+    byId.forEach((z) => {
+      index.linkSubject(z, true);
+    });
     index.bySubject.forEach((s) => {
       index.refreshBoxes(s);
     });

@@ -109,7 +109,8 @@ export class KeyedTable<V extends object> {
     this.values[j] = value;
     this.hashes[j] = h;
     this.live++;
-    if (2 * (this.live + this.deletedSlots) > slots.length) this.rehash(capacityFor(this.live + 1), this.live + 1);
+    if (2 * (this.live + this.deletedSlots) > slots.length)
+      this.rehash(capacityFor(this.live + 1), this.live + 1);
   }
 
   /** Remove `key`'s value; false when there was none. */

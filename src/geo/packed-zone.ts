@@ -1,6 +1,7 @@
 /**
- * The one class every CompiledZone is: ids, the schedule and a polygon's rings as fields; kind,
- * shape, severity and the haversine choice as bits of one small integer; and every number
+ * The one class every CompiledZone is: ids and version as fields; the schedule and a polygon's
+ * rings in one "cold" object, which every unscheduled circle shares; kind, shape, severity, the
+ * haversine choice and the zone's place in its slab chunk as bits of one small integer; and every number
  * (validity window, warning ring, bboxes, projection, radius) as consecutive doubles in a shared
  * Float64Array slab, read through getters. A circle stores 12 doubles (its projected bbox is
  * ±radiusM), a polygon 16; kx is METRES_PER_DEGREE x cos0 and ky a constant, so neither is stored.
@@ -10,7 +11,8 @@
  * zone; in a slab a circle's cost 96 B plus two fields. A Float64Array per zone would not do: its
  * ArrayBuffer and backing-store bookkeeping cost more than the boxes (measured: 400 vs 496 B per
  * object with 18 numbers, against 224 B with a slab). Every field of the object is another 8 B a
- * zone, hence the flags and the one rings field every circle shares.
+ * zone (pointers are 8 B: Node is built without pointer compression), hence the one integer and
+ * the one cold field: 6 fields, 72 B.
  *
  * The getters are tiny and every zone has this class's one hidden class, so the per-fix readers
  * (signed-distance.ts, the candidate scan, zone-activity.ts) stay monomorphic and V8 inlines the
@@ -56,11 +58,15 @@ const P_MIN_Y = 13;
 const P_MAX_X = 14;
 const P_MAX_Y = 15;
 
-// Kind, shape, the haversine choice and severity, in one small integer.
+// Kind, shape, the haversine choice and severity, in the low bits of one small integer; the
+// zone's first index in its slab chunk (below SLAB_ZONES x ZONE_STRIDE = 2048) above them.
 const INCLUSION = 1;
 const POLYGON = 2;
 const HAVERSINE = 4;
 const SEVERITY_SHIFT = 3;
+const SEVERITY_BITS = 3;
+const BASE_SHIFT = 5;
+const FLAG_MASK = (1 << BASE_SHIFT) - 1;
 const SEVERITIES = ['P1', 'P2', 'P3'] as const;
 
 /** The numbers of a zone, as compiled-zone.ts computes them. */
@@ -84,17 +90,25 @@ export interface ZoneNumbers {
   pMaxY: number;
 }
 
-/** A polygon zone's rings (see compiled-zone.ts); every circle shares NO_RINGS. */
-interface Rings {
+/**
+ * What most zones lack: a polygon's rings (see compiled-zone.ts) and a schedule. Every circle
+ * without a schedule shares NO_COLD.
+ */
+interface Cold {
   readonly coords: Float64Array;
   readonly ringEnds: Int32Array;
   readonly polygonEnds: Int32Array;
+  readonly schedule: Zone['schedule'];
 }
 
-const NO_RINGS: Rings = Object.freeze({
-  coords: new Float64Array(0),
-  ringEnds: new Int32Array(0),
-  polygonEnds: new Int32Array(0),
+const NO_RING_COORDS = new Float64Array(0);
+const NO_RING_ENDS = new Int32Array(0);
+
+const NO_COLD: Cold = Object.freeze({
+  coords: NO_RING_COORDS,
+  ringEnds: NO_RING_ENDS,
+  polygonEnds: NO_RING_ENDS,
+  schedule: undefined,
 });
 
 /**
@@ -126,14 +140,12 @@ const polygons = new SlabCursor(ZONE_STRIDE);
 export class PackedZone implements CompiledZone {
   readonly zoneId: string;
   readonly subjectId: string;
-  /** INCLUSION | POLYGON | HAVERSINE | severity index << SEVERITY_SHIFT. */
-  private readonly flags: number;
+  /** INCLUSION | POLYGON | HAVERSINE | severity index << SEVERITY_SHIFT | base << BASE_SHIFT. */
+  private bits: number;
   readonly version: number | undefined;
-  readonly schedule: Zone['schedule'];
-  private readonly rings: Rings;
-  /** The slab chunk holding this zone's numbers, and where they start in it. */
+  private readonly cold: Cold;
+  /** The slab chunk holding this zone's numbers (from `base`, in `bits`). */
   private slab: Float64Array;
-  private base: number;
 
   constructor(
     zoneId: string,
@@ -159,19 +171,23 @@ export class PackedZone implements CompiledZone {
       throw new Error(`zone ${zoneId}: a circle's projected bbox is not ±radiusM`);
     this.zoneId = zoneId;
     this.subjectId = subjectId;
-    this.flags =
-      (kind === 'inclusion' ? INCLUSION : 0) |
-      (polygon ? POLYGON : 0) |
-      (haversine ? HAVERSINE : 0) |
-      (SEVERITIES.indexOf(severity) << SEVERITY_SHIFT);
-    this.version = version;
-    this.schedule = schedule;
-    this.rings = polygon ? { coords, ringEnds, polygonEnds } : NO_RINGS;
     const pool = polygon ? polygons : circles;
     const base = pool.next();
     const s = pool.chunk;
+    this.bits =
+      (kind === 'inclusion' ? INCLUSION : 0) |
+      (polygon ? POLYGON : 0) |
+      (haversine ? HAVERSINE : 0) |
+      (SEVERITIES.indexOf(severity) << SEVERITY_SHIFT) |
+      (base << BASE_SHIFT);
+    this.version = version;
+    this.cold =
+      polygon || schedule !== undefined
+        ? polygon
+          ? { coords, ringEnds, polygonEnds, schedule }
+          : { coords: NO_RING_COORDS, ringEnds: NO_RING_ENDS, polygonEnds: NO_RING_ENDS, schedule }
+        : NO_COLD;
     this.slab = s;
-    this.base = base;
     s[base + WARNING_M] = n.warningM;
     s[base + VALID_FROM] = n.validFrom;
     s[base + VALID_TO] = n.validTo;
@@ -192,26 +208,33 @@ export class PackedZone implements CompiledZone {
     }
   }
 
+  /** Where this zone's numbers start in its slab chunk. */
+  private get base(): number {
+    return this.bits >>> BASE_SHIFT;
+  }
   get kind(): 'exclusion' | 'inclusion' {
-    return (this.flags & INCLUSION) !== 0 ? 'inclusion' : 'exclusion';
+    return (this.bits & INCLUSION) !== 0 ? 'inclusion' : 'exclusion';
   }
   get shape(): ZoneShape {
-    return (this.flags & POLYGON) !== 0 ? 'polygon' : 'circle';
+    return (this.bits & POLYGON) !== 0 ? 'polygon' : 'circle';
   }
   get haversine(): boolean {
-    return (this.flags & HAVERSINE) !== 0;
+    return (this.bits & HAVERSINE) !== 0;
   }
   get severity(): 'P1' | 'P2' | 'P3' {
-    return SEVERITIES[this.flags >> SEVERITY_SHIFT]!;
+    return SEVERITIES[(this.bits >> SEVERITY_SHIFT) & SEVERITY_BITS]!;
+  }
+  get schedule(): Zone['schedule'] {
+    return this.cold.schedule;
   }
   get coords(): Float64Array {
-    return this.rings.coords;
+    return this.cold.coords;
   }
   get ringEnds(): Int32Array {
-    return this.rings.ringEnds;
+    return this.cold.ringEnds;
   }
   get polygonEnds(): Int32Array {
-    return this.rings.polygonEnds;
+    return this.cold.polygonEnds;
   }
 
   get warningM(): number {
@@ -258,16 +281,16 @@ export class PackedZone implements CompiledZone {
     return this.slab[this.base + RADIUS_M]!;
   }
   get pMinX(): number {
-    return (this.flags & POLYGON) !== 0 ? this.slab[this.base + P_MIN_X]! : -this.radiusM;
+    return (this.bits & POLYGON) !== 0 ? this.slab[this.base + P_MIN_X]! : -this.radiusM;
   }
   get pMinY(): number {
-    return (this.flags & POLYGON) !== 0 ? this.slab[this.base + P_MIN_Y]! : -this.radiusM;
+    return (this.bits & POLYGON) !== 0 ? this.slab[this.base + P_MIN_Y]! : -this.radiusM;
   }
   get pMaxX(): number {
-    return (this.flags & POLYGON) !== 0 ? this.slab[this.base + P_MAX_X]! : this.radiusM;
+    return (this.bits & POLYGON) !== 0 ? this.slab[this.base + P_MAX_X]! : this.radiusM;
   }
   get pMaxY(): number {
-    return (this.flags & POLYGON) !== 0 ? this.slab[this.base + P_MAX_Y]! : this.radiusM;
+    return (this.bits & POLYGON) !== 0 ? this.slab[this.base + P_MAX_Y]! : this.radiusM;
   }
 
   /**
@@ -296,7 +319,7 @@ export class PackedZone implements CompiledZone {
 
   /** Doubles this zone takes in its slab. */
   get stride(): number {
-    return (this.flags & POLYGON) !== 0 ? ZONE_STRIDE : CIRCLE_STRIDE;
+    return (this.bits & POLYGON) !== 0 ? ZONE_STRIDE : CIRCLE_STRIDE;
   }
 
   /** The chunk holding this zone's numbers (repackZones only). */
@@ -311,7 +334,7 @@ export class PackedZone implements CompiledZone {
     const n = this.stride;
     for (let i = 0; i < n; i++) slab[base + i] = from[at + i]!;
     this.slab = slab;
-    this.base = base;
+    this.bits = (this.bits & FLAG_MASK) | (base << BASE_SHIFT);
   }
 }
 

@@ -101,21 +101,34 @@ describe('PackedZone: numbers in a shared slab', () => {
 });
 
 describe('PackedZone: what it derives instead of storing', () => {
-  it('kind, shape, severity and the haversine choice read back for every combination', () => {
+  it('kind, shape, severity, the haversine choice and the schedule read back for every combination, also once moved to the last slot of a chunk', () => {
+    const schedule = {
+      tz: 'Europe/London',
+      windows: [{ days: ['mon' as const], start: '08:00', end: '16:00' }],
+    };
     let i = 0;
     for (const kind of ['exclusion', 'inclusion'] as const)
       for (const severity of ['P1', 'P2', 'P3'] as const)
         for (const big of [false, true])
-          for (const shape of ['circle', 'polygon'] as const) {
-            const extra = { zoneId: `c${i++}`, kind, severity };
-            const z = compileZone(
-              shape === 'circle'
-                ? circleZone(-1, 52, big ? 9_000 : 150, extra)
-                : polygonZone([starRing(-1, 52, [200, 150, 260, 180, 230])], extra),
-            );
-            expect([z.kind, z.severity, z.shape]).toEqual([kind, severity, shape]);
-            expect(z.haversine).toBe(shape === 'circle' && big);
-          }
+          for (const shape of ['circle', 'polygon'] as const)
+            for (const sched of [undefined, schedule]) {
+              const extra = { zoneId: `c${i++}`, kind, severity, schedule: sched };
+              const z = compileZone(
+                shape === 'circle'
+                  ? circleZone(-1, 52, big ? 9_000 : 150, extra)
+                  : polygonZone([starRing(-1, 52, [200, 150, 260, 180, 230])], extra),
+              ) as PackedZone;
+              const numbers = numbersOf(z);
+              const rings = [z.coords.length, z.ringEnds.length, z.polygonEnds.length];
+              for (const moved of [false, true]) {
+                if (moved) z.moveTo(new Float64Array(128 * z.stride), 127 * z.stride);
+                expect([z.kind, z.severity, z.shape, z.schedule]).toEqual([kind, severity, shape, sched]);
+                expect(z.haversine).toBe(shape === 'circle' && big);
+                expect(numbersOf(z)).toEqual(numbers);
+                expect([z.coords.length, z.ringEnds.length, z.polygonEnds.length]).toEqual(rings);
+              }
+              expect(rings[0]! > 0).toBe(shape === 'polygon');
+            }
   });
 
   it("kx equals the projection's, and a circle's projected bbox is ±radiusM, bit for bit", () => {

@@ -23,6 +23,7 @@
  * All mutation is synchronous, so a reader never sees a half-applied upsert. The one rule: a
  * `visit` callback must not mutate the index it is visiting.
  */
+import { BoxSlab, EMPTY_CHUNK } from './box-slab.js';
 import type { CompiledZone } from './compiled-zone.js';
 import { KeyedTable } from './keyed-table.js';
 import { PackedZone, repackZones } from './packed-zone.js';
@@ -65,8 +66,6 @@ const OWN_LIST_SCAN_LIMIT = 16;
 
 const NO_ZONES: readonly CompiledZone[] = Object.freeze([]);
 
-const NO_BOXES: readonly number[] = Object.freeze([]);
-
 /**
  * Lists up to this long grow by an exact-size copy rather than push: V8 gives a pushed-to array
  * room for 16 more, which for the typical subject (2-3 zones) tripled the index's heap per zone.
@@ -90,16 +89,17 @@ function withZone(list: CompiledZone[], z: CompiledZone): CompiledZone[] {
 
 /**
  * One subject's zones, split by kind because inclusion zones are visited unconditionally.
- * `boxes` repeats the exclusion zones' grown bboxes [minLon, minLat, maxLon, maxLat, ...] in one
- * packed-double array (cheaper to allocate than a Float64Array, as fast to read), so the scan touches one or two cache lines instead of every zone object: at 100k+
- * zones and random subjects, cache misses are most of the cost. Kept only while the subject is
- * small enough to be scanned.
+ * `boxes` from `boxAt` repeats the exclusion zones' grown bboxes [minLon, minLat, maxLon, maxLat,
+ * ...], in a region of a chunk shared with other subjects (box-slab.ts), so the scan touches one
+ * or two cache lines instead of every zone object: at 100k+ zones and random subjects, cache
+ * misses are most of the cost. Kept only while the subject is small enough to be scanned.
  */
 export interface SubjectZones {
   readonly subjectId: string;
   exclusions: CompiledZone[];
   inclusions: CompiledZone[];
-  boxes: readonly number[];
+  boxes: Float64Array;
+  boxAt: number;
   /**
    * False once the index has dropped this record (the subject's last zone went). A caller that
    * keeps the record between fixes (see subjectZones) must look the subject up again then.
@@ -126,6 +126,8 @@ export class ZoneIndex {
   private readonly inDelta = new Set<CompiledZone>();
   /** Ids whose snapshot entry is stale: left the tree or replaced since the snapshot was built. */
   private readonly stale = new Set<string>();
+  /** The scanned subjects' boxes; replaced by each compaction, which packs them afresh. */
+  private boxSlab = new BoxSlab();
   /** Zones replaced or removed since the last compaction: their slab slots are dead. */
   private dropped = 0;
   private compactions = 0;
@@ -165,10 +167,7 @@ export class ZoneIndex {
     byId.forEach((z) => {
       index.linkSubject(z, true);
     });
-    index.bySubject.forEach((s) => {
-      index.refreshBoxes(s);
-    });
-    index.compact(); // builds the tree the bulk links left alone
+    index.compact(); // builds the boxes and the tree the bulk links left alone
     return index;
   }
 
@@ -204,6 +203,11 @@ export class ZoneIndex {
   compact(): void {
     const zones = this.byId.valuesArray();
     repackZones(zones);
+    this.boxSlab = new BoxSlab();
+    this.bySubject.forEach((s) => {
+      s.boxes = EMPTY_CHUNK; // its region was in the old slab
+      this.refreshBoxes(s);
+    });
     this.snapshot = ZoneSnapshot.build(this.scanLimit < 0 ? zones : this.treeZones());
     this.delta = new ZoneTree(this.maxEntries);
     this.inDelta.clear();
@@ -349,7 +353,7 @@ export class ZoneIndex {
     const exclusions = s.exclusions;
     if (exclusions.length <= this.scanLimit) {
       const b = s.boxes;
-      for (let i = 0, j = 0; i < exclusions.length; i++, j += 4) {
+      for (let i = 0, j = s.boxAt; i < exclusions.length; i++, j += 4) {
         if (lon >= b[j]! && lat >= b[j + 1]! && lon <= b[j + 2]! && lat <= b[j + 3]!) visit(exclusions[i]!);
       }
     } else if (exclusions.length > 0) {
@@ -385,28 +389,26 @@ export class ZoneIndex {
     }
   }
 
+  /** Give the subject's box region back, and take one for its exclusion zones if it is scanned. */
   private refreshBoxes(s: SubjectZones): void {
+    if (s.boxes !== EMPTY_CHUNK) {
+      this.boxSlab.free(s.boxes, s.boxAt);
+      s.boxes = EMPTY_CHUNK;
+      s.boxAt = 0;
+    }
     const n = s.exclusions.length;
-    if (n > this.scanLimit || n === 0) {
-      s.boxes = NO_BOXES;
-      return;
-    }
-    const a = s.exclusions[0]!;
-    if (n === 1) {
-      s.boxes = [a.minLon, a.minLat, a.maxLon, a.maxLat]; // a literal: exact size, packed doubles
-      return;
-    }
-    if (n === 2) {
-      const c = s.exclusions[1]!;
-      s.boxes = [a.minLon, a.minLat, a.maxLon, a.maxLat, c.minLon, c.minLat, c.maxLon, c.maxLat];
-      return;
-    }
-    const b: number[] = [];
-    for (let i = 0; i < n; i++) {
+    if (n > this.scanLimit || n === 0 || !s.live) return;
+    const at = this.boxSlab.alloc(n); // the region just given back, when n did not change
+    const b = this.boxSlab.chunk;
+    for (let i = 0, j = at; i < n; i++, j += 4) {
       const z = s.exclusions[i]!;
-      b.push(z.minLon, z.minLat, z.maxLon, z.maxLat);
+      b[j] = z.minLon;
+      b[j + 1] = z.minLat;
+      b[j + 2] = z.maxLon;
+      b[j + 3] = z.maxLat;
     }
-    s.boxes = b.slice(); // exact size (push left room for 16 more), still packed doubles
+    s.boxes = b;
+    s.boxAt = at;
   }
 
   /**
@@ -421,7 +423,8 @@ export class ZoneIndex {
         subjectId: z.subjectId,
         exclusions: EMPTY_LIST,
         inclusions: EMPTY_LIST,
-        boxes: NO_BOXES,
+        boxes: EMPTY_CHUNK,
+        boxAt: 0,
         live: true,
       };
       this.bySubject.set(s);
@@ -458,6 +461,7 @@ export class ZoneIndex {
     if (s.exclusions.length === 0 && s.inclusions.length === 0) {
       s.live = false;
       this.bySubject.delete(z.subjectId);
+      this.refreshBoxes(s); // gives its region back
     } else if (z.kind === 'exclusion') this.refreshBoxes(s);
   }
 }

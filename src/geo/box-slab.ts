@@ -1,0 +1,67 @@
+/**
+ * Where the zone index keeps each scanned subject's exclusion boxes: a region of n x 4 doubles
+ * [minLon, minLat, maxLon, maxLat, ...] in a chunk shared with other subjects of the same n.
+ *
+ * Why not an array per subject: without pointer compression (Node's build) an array costs a
+ * 32 B object and a 16 B elements header before its doubles, 48 B a subject (24 B a zone at two
+ * zones a subject), plus an object for the collector to trace. A region costs its doubles and
+ * one more field on the subject's record (where it starts).
+ *
+ * Regions of each size have chunks of their own (at least CHUNK_DOUBLES long) and a free list,
+ * so a region given back is reused by the next subject of that size. Chunks are never returned
+ * while the slab lives; the index replaces the whole slab when it compacts, which frees chunks
+ * left mostly empty by subjects that changed size or went.
+ */
+
+const CHUNK_DOUBLES = 4096;
+
+/** One region size: its current chunk, how far it is filled, and the regions given back. */
+interface SizeClass {
+  chunk: Float64Array;
+  used: number;
+  freeChunks: Float64Array[];
+  freeStarts: number[];
+}
+
+export class BoxSlab {
+  private readonly classes: (SizeClass | undefined)[] = [];
+  /** The region size (in zones) of every chunk handed out, to take a region back. */
+  private readonly zonesOf = new WeakMap<Float64Array, number>();
+  /** The chunk of the last region alloc() handed out. */
+  chunk: Float64Array = EMPTY_CHUNK;
+
+  /** A region for `zones` boxes: returns its first index, in `this.chunk`. */
+  alloc(zones: number): number {
+    const doubles = zones * 4;
+    let c = this.classes[zones];
+    if (c === undefined) {
+      c = { chunk: EMPTY_CHUNK, used: 0, freeChunks: [], freeStarts: [] };
+      this.classes[zones] = c;
+    }
+    if (c.freeChunks.length > 0) {
+      this.chunk = c.freeChunks.pop()!;
+      return c.freeStarts.pop()!;
+    }
+    if (c.used + doubles > c.chunk.length) {
+      c.chunk = new Float64Array(Math.max(CHUNK_DOUBLES - (CHUNK_DOUBLES % doubles), doubles));
+      this.zonesOf.set(c.chunk, zones);
+      c.used = 0;
+    }
+    const at = c.used;
+    c.used += doubles;
+    this.chunk = c.chunk;
+    return at;
+  }
+
+  /** Give back the region at `at` in `chunk` (from alloc; not the empty region). */
+  free(chunk: Float64Array, at: number): void {
+    const zones = this.zonesOf.get(chunk);
+    if (zones === undefined) throw new Error('box region not from this slab');
+    const c = this.classes[zones]!;
+    c.freeChunks.push(chunk);
+    c.freeStarts.push(at);
+  }
+}
+
+/** The region of a subject with no scanned boxes. */
+export const EMPTY_CHUNK = new Float64Array(0);

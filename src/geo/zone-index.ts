@@ -413,7 +413,7 @@ export class ZoneIndex {
 
   /**
    * Add `z` to its subject's lists, and to the tree when it is a tree zone; a subject that grows
-   * past the scan limit brings all its exclusion zones in. `bulk` (build) leaves the box array
+   * past the scan limit brings all its exclusion zones in. `bulk` (build) leaves the box region
    * and the tree to the caller.
    */
   private linkSubject(z: CompiledZone, bulk = false): void {

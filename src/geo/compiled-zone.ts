@@ -12,6 +12,7 @@
  * schedule, not the whole validated Zone (its geometry alone is hundreds of bytes a zone).
  */
 import { defaultSeverity, type Zone } from '../contract/index.js';
+import { circleMaxLat, circleMaxLon, circleMinLat, circleMinLon } from './circle-bounds.js';
 import { PackedZone } from './packed-zone.js';
 import {
   type LocalProjection,
@@ -102,10 +103,6 @@ function compileCircle(zone: Zone, centre: number[], warningM: number): Compiled
     throw new ZoneCompileError(CODES.nonFinite, 'geometry.coordinates', 'must be finite numbers');
   }
   const reach = r + warningM;
-  const dLat = metresToLatDegreesAtLeast(reach);
-  const minLat = Math.max(-90, lat - dLat);
-  const maxLat = Math.min(90, lat + dLat);
-  const dLon = metresToLonDegreesAtLeast(reach, minLat, maxLat);
   const proj = localProjection(lat, lon);
   return makeCompiledZone(
     zone,
@@ -118,10 +115,10 @@ function compileCircle(zone: Zone, centre: number[], warningM: number): Compiled
     EMPTY_I32,
     EMPTY_I32,
     {
-      minLon: Math.max(-180, lon - dLon),
-      minLat,
-      maxLon: Math.min(180, lon + dLon),
-      maxLat,
+      minLon: circleMinLon(lat, lon, reach),
+      minLat: circleMinLat(lat, reach),
+      maxLon: circleMaxLon(lat, lon, reach),
+      maxLat: circleMaxLat(lat, reach),
       pMinX: -r,
       pMinY: -r,
       pMaxX: r,

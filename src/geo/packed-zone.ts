@@ -3,8 +3,9 @@
  * rings in one "cold" object, which every unscheduled circle shares; kind, shape, severity, the
  * haversine choice and the zone's place in its slab chunk as bits of one small integer; and every number
  * (validity window, warning ring, bboxes, projection, radius) as consecutive doubles in a shared
- * Float64Array slab, read through getters. A circle stores 12 doubles (its projected bbox is
- * ±radiusM), a polygon 16; kx is METRES_PER_DEGREE x cos0 and ky a constant, so neither is stored.
+ * Float64Array slab, read through getters. A circle stores 8 doubles (its projected bbox is
+ * ±radiusM, and its geographic bbox follows from centre and reach: circle-bounds.ts), a polygon
+ * 16; kx is METRES_PER_DEGREE x cos0 and ky a constant, so neither is stored.
  *
  * Why: V8 stores each double field of an object as its own boxed HeapNumber (8 B pointer plus a
  * 16 B box without pointer compression, Node's default build), so 17 number fields cost ~410 B a
@@ -26,17 +27,18 @@
  * next to each other.
  */
 import type { Zone } from '../contract/index.js';
+import { circleMaxLat, circleMaxLon, circleMinLat, circleMinLon } from './circle-bounds.js';
 import type { CompiledZone, ZoneShape } from './compiled-zone.js';
 import { METRES_PER_DEGREE } from './projection.js';
 
 /** Doubles per polygon zone in a slab. */
 export const ZONE_STRIDE = 16;
 /**
- * Doubles per circle zone: a circle's projected bbox is ±radiusM, so it stores none of the last
- * four slots.
+ * Doubles per circle zone: a circle's bboxes follow from its centre and reach, so it stores
+ * none of the last eight slots.
  */
-export const CIRCLE_STRIDE = 12;
-/** Zones per slab chunk: 128 x 16 x 8 B = 16 KB for polygons, 12 KB for circles. */
+export const CIRCLE_STRIDE = 8;
+/** Zones per slab chunk: 128 x 16 x 8 B = 16 KB for polygons, 8 KB for circles. */
 const SLAB_ZONES = 128;
 
 // Slot offsets within a zone's stride. kx is not stored: it is METRES_PER_DEGREE x cos0, the
@@ -44,15 +46,16 @@ const SLAB_ZONES = 128;
 const WARNING_M = 0;
 const VALID_FROM = 1;
 const VALID_TO = 2;
-const MIN_LON = 3;
-const MIN_LAT = 4;
-const MAX_LON = 5;
-const MAX_LAT = 6;
-const LAT0 = 7;
-const LON0 = 8;
-const COS0 = 9;
-const TAN0 = 10;
-const RADIUS_M = 11;
+const LAT0 = 3;
+const LON0 = 4;
+const COS0 = 5;
+const TAN0 = 6;
+const RADIUS_M = 7;
+// Polygons only:
+const MIN_LON = 8;
+const MIN_LAT = 9;
+const MAX_LON = 10;
+const MAX_LAT = 11;
 const P_MIN_X = 12;
 const P_MIN_Y = 13;
 const P_MAX_X = 14;
@@ -169,6 +172,16 @@ export class PackedZone implements CompiledZone {
       (n.pMinX !== -n.radiusM || n.pMinY !== -n.radiusM || n.pMaxX !== n.radiusM || n.pMaxY !== n.radiusM)
     )
       throw new Error(`zone ${zoneId}: a circle's projected bbox is not ±radiusM`);
+    if (!polygon) {
+      const reach = n.radiusM + n.warningM;
+      if (
+        n.minLon !== circleMinLon(n.lat0, n.lon0, reach) ||
+        n.minLat !== circleMinLat(n.lat0, reach) ||
+        n.maxLon !== circleMaxLon(n.lat0, n.lon0, reach) ||
+        n.maxLat !== circleMaxLat(n.lat0, reach)
+      )
+        throw new Error(`zone ${zoneId}: a circle's bbox is not the one its centre and reach give`);
+    }
     this.zoneId = zoneId;
     this.subjectId = subjectId;
     const pool = polygon ? polygons : circles;
@@ -191,16 +204,16 @@ export class PackedZone implements CompiledZone {
     s[base + WARNING_M] = n.warningM;
     s[base + VALID_FROM] = n.validFrom;
     s[base + VALID_TO] = n.validTo;
-    s[base + MIN_LON] = n.minLon;
-    s[base + MIN_LAT] = n.minLat;
-    s[base + MAX_LON] = n.maxLon;
-    s[base + MAX_LAT] = n.maxLat;
     s[base + LAT0] = n.lat0;
     s[base + LON0] = n.lon0;
     s[base + COS0] = n.cos0;
     s[base + TAN0] = n.tan0;
     s[base + RADIUS_M] = n.radiusM;
     if (polygon) {
+      s[base + MIN_LON] = n.minLon;
+      s[base + MIN_LAT] = n.minLat;
+      s[base + MAX_LON] = n.maxLon;
+      s[base + MAX_LAT] = n.maxLat;
       s[base + P_MIN_X] = n.pMinX;
       s[base + P_MIN_Y] = n.pMinY;
       s[base + P_MAX_X] = n.pMaxX;
@@ -246,17 +259,35 @@ export class PackedZone implements CompiledZone {
   get validTo(): number {
     return this.slab[this.base + VALID_TO]!;
   }
+  // A circle's bbox is computed from its centre and reach, as the compiler computed it (the
+  // constructor checked they agree). Read off the per-fix path: box regions, trees, edits.
   get minLon(): number {
-    return this.slab[this.base + MIN_LON]!;
+    const s = this.slab;
+    const b = this.base;
+    return (this.bits & POLYGON) !== 0
+      ? s[b + MIN_LON]!
+      : circleMinLon(s[b + LAT0]!, s[b + LON0]!, s[b + RADIUS_M]! + s[b + WARNING_M]!);
   }
   get minLat(): number {
-    return this.slab[this.base + MIN_LAT]!;
+    const s = this.slab;
+    const b = this.base;
+    return (this.bits & POLYGON) !== 0
+      ? s[b + MIN_LAT]!
+      : circleMinLat(s[b + LAT0]!, s[b + RADIUS_M]! + s[b + WARNING_M]!);
   }
   get maxLon(): number {
-    return this.slab[this.base + MAX_LON]!;
+    const s = this.slab;
+    const b = this.base;
+    return (this.bits & POLYGON) !== 0
+      ? s[b + MAX_LON]!
+      : circleMaxLon(s[b + LAT0]!, s[b + LON0]!, s[b + RADIUS_M]! + s[b + WARNING_M]!);
   }
   get maxLat(): number {
-    return this.slab[this.base + MAX_LAT]!;
+    const s = this.slab;
+    const b = this.base;
+    return (this.bits & POLYGON) !== 0
+      ? s[b + MAX_LAT]!
+      : circleMaxLat(s[b + LAT0]!, s[b + RADIUS_M]! + s[b + WARNING_M]!);
   }
   get lat0(): number {
     return this.slab[this.base + LAT0]!;

@@ -179,7 +179,19 @@ describe('PackedZone: what it derives instead of storing', () => {
     const kx = localProjection(52, 0).kx;
     const cos0 = localProjection(52, 0).cos0;
     expect(() => make({ ...numbers, kx, cos0, pMaxY: 11 })).toThrow(/radiusM/);
-    const z = make({ ...numbers, kx, cos0 });
+    expect(() => make({ ...numbers, kx, cos0 })).toThrow(/centre and reach/);
+    const box = compileZone(circleZone(0, 52, 10, { warningM: 0 }));
+    const bbox = { minLon: box.minLon, minLat: box.minLat, maxLon: box.maxLon, maxLat: box.maxLat };
+    expect(() => make({ ...numbers, kx, cos0, ...bbox, maxLat: bbox.maxLat + 1e-12 })).toThrow(
+      /centre and reach/,
+    );
+    const z = make({ ...numbers, kx, cos0, ...bbox });
+    expect([z.minLon, z.minLat, z.maxLon, z.maxLat]).toEqual([
+      bbox.minLon,
+      bbox.minLat,
+      bbox.maxLon,
+      bbox.maxLat,
+    ]);
     expect(z.kx).toBe(kx);
     expect(() => z.shareSubjectId('t')).toThrow(/subject/);
     z.shareSubjectId(['s'].join(''));

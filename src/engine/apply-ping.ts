@@ -54,7 +54,7 @@ export function applyPing(
     throw new Error(`ping of tag ${ping.tagId} applied to the state of tag ${state.tagId}`);
   }
   const link = linkedEnrolment(world.enrolments, state); // = world.enrolments.get(ping.tagId)
-  const subjectId = wearerAt(link, ping.ts); // = subjectAt(link.enrolment, ping.ts)
+  const subjectId = wearerAt(link, ping.ts); // = subjectAt(world.enrolments.get(ping.tagId), ping.ts)
   if (subjectId === undefined) return 'unenrolled';
   followEnrolment(state, link.key!);
   const mark = out.length;

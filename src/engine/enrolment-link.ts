@@ -13,7 +13,6 @@
  * The link is a non-enumerable symbol-keyed property: it is not part of the state's data
  * (JSON.stringify, the codecs, equality and cloneTagState ignore it), only a cache.
  */
-import type { Enrolment } from '../contract/index.js';
 import type { SubjectZones, ZoneIndex } from '../geo/index.js';
 import { type EnrolmentTable, enrolmentKey } from './enrolment-table.js';
 import type { TagState } from './tag-state.js';
@@ -25,7 +24,6 @@ import type { TagState } from './tag-state.js';
 interface EnrolmentLink {
   /** EnrolmentTable.version: unique across tables. */
   version: number;
-  enrolment: Enrolment | undefined;
   /** enrolmentKey(enrolment), or null when not enrolled. */
   key: string | null;
   /**
@@ -52,7 +50,6 @@ export function linkedEnrolment(table: EnrolmentTable, state: TagState): Enrolme
   if (link === undefined) {
     link = {
       version: -1,
-      enrolment: undefined,
       key: null,
       wearer: null,
       from: Number.POSITIVE_INFINITY,
@@ -66,7 +63,6 @@ export function linkedEnrolment(table: EnrolmentTable, state: TagState): Enrolme
   if (link.version !== table.version) {
     const e = table.get(state.tagId);
     link.version = table.version;
-    link.enrolment = e;
     link.key = e === undefined ? null : enrolmentKey(e);
     link.wearer = e === undefined ? null : e.subjectId;
     link.from = e === undefined ? Number.POSITIVE_INFINITY : (e.validFrom ?? Number.NEGATIVE_INFINITY);
@@ -75,7 +71,7 @@ export function linkedEnrolment(table: EnrolmentTable, state: TagState): Enrolme
   return link;
 }
 
-/** As subjectAt(link.enrolment, ts): the subject wearing the tag at `ts`, or undefined. */
+/** As subjectAt(table.get(tagId), ts): the subject wearing the tag at `ts`, or undefined. */
 export function wearerAt(link: EnrolmentLink, ts: number): string | undefined {
   return ts >= link.from && ts < link.to ? link.wearer! : undefined;
 }

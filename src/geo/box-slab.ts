@@ -15,6 +15,9 @@
 
 const CHUNK_DOUBLES = 4096;
 
+/** The region of a subject with no scanned boxes. */
+export const EMPTY_CHUNK = new Float64Array(0);
+
 /** One region size: its current chunk, how far it is filled, and the regions given back. */
 interface SizeClass {
   chunk: Float64Array;
@@ -62,6 +65,3 @@ export class BoxSlab {
     c.freeStarts.push(at);
   }
 }
-
-/** The region of a subject with no scanned boxes. */
-export const EMPTY_CHUNK = new Float64Array(0);

@@ -84,17 +84,14 @@ export class KeyedTable<V extends object> {
     const mask = this.mask;
     let free = -1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const j = slots[i]! - 1;
-      if (j === EMPTY - 1) {
+      const s = slots[i]!;
+      if (s === EMPTY || s === DELETED) {
         if (free < 0) free = i;
-        break;
-      }
-      if (j === DELETED - 1) {
-        if (free < 0) free = i;
+        if (s === EMPTY) break;
         continue;
       }
-      if (this.hashes[j] === h && this.keyOf(this.values[j]!) === key) {
-        this.values[j] = value;
+      if (this.hashes[s - 1] === h && this.keyOf(this.values[s - 1]!) === key) {
+        this.values[s - 1] = value;
         return;
       }
     }

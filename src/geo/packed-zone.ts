@@ -9,7 +9,7 @@
  *
  * Why: V8 stores each double field of an object as its own boxed HeapNumber (8 B pointer plus a
  * 16 B box without pointer compression, Node's default build), so 17 number fields cost ~410 B a
- * zone; in a slab a circle's cost 96 B plus two fields. A Float64Array per zone would not do: its
+ * zone; in a slab a circle's cost 64 B plus two fields. A Float64Array per zone would not do: its
  * ArrayBuffer and backing-store bookkeeping cost more than the boxes (measured: 400 vs 496 B per
  * object with 18 numbers, against 224 B with a slab). Every field of the object is another 8 B a
  * zone (pointers are 8 B: Node is built without pointer compression), hence the one integer and
@@ -172,16 +172,6 @@ export class PackedZone implements CompiledZone {
       (n.pMinX !== -n.radiusM || n.pMinY !== -n.radiusM || n.pMaxX !== n.radiusM || n.pMaxY !== n.radiusM)
     )
       throw new Error(`zone ${zoneId}: a circle's projected bbox is not ±radiusM`);
-    if (!polygon) {
-      const reach = n.radiusM + n.warningM;
-      if (
-        n.minLon !== circleMinLon(n.lat0, n.lon0, reach) ||
-        n.minLat !== circleMinLat(n.lat0, reach) ||
-        n.maxLon !== circleMaxLon(n.lat0, n.lon0, reach) ||
-        n.maxLat !== circleMaxLat(n.lat0, reach)
-      )
-        throw new Error(`zone ${zoneId}: a circle's bbox is not the one its centre and reach give`);
-    }
     this.zoneId = zoneId;
     this.subjectId = subjectId;
     const pool = polygon ? polygons : circles;
@@ -194,12 +184,11 @@ export class PackedZone implements CompiledZone {
       (SEVERITIES.indexOf(severity) << SEVERITY_SHIFT) |
       (base << BASE_SHIFT);
     this.version = version;
-    this.cold =
-      polygon || schedule !== undefined
-        ? polygon
-          ? { coords, ringEnds, polygonEnds, schedule }
-          : { coords: NO_RING_COORDS, ringEnds: NO_RING_ENDS, polygonEnds: NO_RING_ENDS, schedule }
-        : NO_COLD;
+    this.cold = polygon
+      ? { coords, ringEnds, polygonEnds, schedule }
+      : schedule === undefined
+        ? NO_COLD
+        : { ...NO_COLD, schedule };
     this.slab = s;
     s[base + WARNING_M] = n.warningM;
     s[base + VALID_FROM] = n.validFrom;
@@ -218,6 +207,13 @@ export class PackedZone implements CompiledZone {
       s[base + P_MIN_Y] = n.pMinY;
       s[base + P_MAX_X] = n.pMaxX;
       s[base + P_MAX_Y] = n.pMaxY;
+    } else if (
+      this.minLon !== n.minLon ||
+      this.minLat !== n.minLat ||
+      this.maxLon !== n.maxLon ||
+      this.maxLat !== n.maxLat
+    ) {
+      throw new Error(`zone ${zoneId}: a circle's bbox is not the one its centre and reach give`);
     }
   }
 
@@ -262,32 +258,28 @@ export class PackedZone implements CompiledZone {
   // A circle's bbox is computed from its centre and reach, as the compiler computed it (the
   // constructor checked they agree). Read off the per-fix path: box regions, trees, edits.
   get minLon(): number {
-    const s = this.slab;
-    const b = this.base;
     return (this.bits & POLYGON) !== 0
-      ? s[b + MIN_LON]!
-      : circleMinLon(s[b + LAT0]!, s[b + LON0]!, s[b + RADIUS_M]! + s[b + WARNING_M]!);
+      ? this.slab[this.base + MIN_LON]!
+      : circleMinLon(this.lat0, this.lon0, this.reachM);
   }
   get minLat(): number {
-    const s = this.slab;
-    const b = this.base;
     return (this.bits & POLYGON) !== 0
-      ? s[b + MIN_LAT]!
-      : circleMinLat(s[b + LAT0]!, s[b + RADIUS_M]! + s[b + WARNING_M]!);
+      ? this.slab[this.base + MIN_LAT]!
+      : circleMinLat(this.lat0, this.reachM);
   }
   get maxLon(): number {
-    const s = this.slab;
-    const b = this.base;
     return (this.bits & POLYGON) !== 0
-      ? s[b + MAX_LON]!
-      : circleMaxLon(s[b + LAT0]!, s[b + LON0]!, s[b + RADIUS_M]! + s[b + WARNING_M]!);
+      ? this.slab[this.base + MAX_LON]!
+      : circleMaxLon(this.lat0, this.lon0, this.reachM);
   }
   get maxLat(): number {
-    const s = this.slab;
-    const b = this.base;
     return (this.bits & POLYGON) !== 0
-      ? s[b + MAX_LAT]!
-      : circleMaxLat(s[b + LAT0]!, s[b + RADIUS_M]! + s[b + WARNING_M]!);
+      ? this.slab[this.base + MAX_LAT]!
+      : circleMaxLat(this.lat0, this.reachM);
+  }
+  /** A circle's radius plus warning ring, as the compiler summed them. */
+  private get reachM(): number {
+    return this.radiusM + this.warningM;
   }
   get lat0(): number {
     return this.slab[this.base + LAT0]!;

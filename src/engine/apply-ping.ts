@@ -24,6 +24,7 @@ import { type FixContext, newFixContext } from './fix-context.js';
 import { applyLateFix } from './late-fix.js';
 import { consistentWith } from './motion-filter.js';
 import { restoreSignal } from './no-signal.js';
+import { giveBackTrack } from './spare-tracks.js';
 import { followEnrolment, newTagState, type TagState, type ZoneTrack } from './tag-state.js';
 import type { World } from './world.js';
 import { zoneActiveAt } from './zone-activity.js';
@@ -192,6 +193,7 @@ function acceptFix(
   for (let i = 0; i < tracks.length; i++) {
     const track = tracks[i]!;
     if (!isDormant(track) || !episodesExpired(track, ts)) tracks[w++] = track;
+    else giveBackTrack(track);
   }
   if (w !== tracks.length) tracks.length = w;
 

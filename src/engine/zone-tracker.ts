@@ -22,6 +22,7 @@ import { type EngineConfig, EVIDENCE_CAP } from './config.js';
 import { closeEpisode, openEpisode } from './episodes.js';
 import { nextScore } from './evidence-score.js';
 import { type FixContext, fixEvidence } from './fix-context.js';
+import { newTrack } from './spare-tracks.js';
 import type { EvidenceFix, ZonePhase, ZoneTrack } from './tag-state.js';
 
 type Side = ZonePhase; // a fix lies on the 'violating' or the 'clear' side
@@ -38,24 +39,6 @@ const FLIP_ALERT = {
   clear: { exclusion: 'EXCLUSION_ENTERED', inclusion: 'INCLUSION_LEFT' },
   violating: { exclusion: 'EXCLUSION_EXITED', inclusion: 'INCLUSION_RETURNED' },
 } as const;
-
-export function newTrack(zone: CompiledZone): ZoneTrack {
-  return {
-    zoneId: zone.zoneId,
-    kind: zone.kind,
-    phase: 'clear',
-    streak: [],
-    streakFrom: 0,
-    score: 0,
-    scoreFixes: [],
-    breachId: null,
-    approached: false,
-    approachStreak: [],
-    beyond: 0,
-    episodes: [],
-    episodesEnd: null,
-  };
-}
 
 /**
  * Nothing in progress (at most episodes remembered for late fixes): the zone behaves exactly as

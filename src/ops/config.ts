@@ -196,9 +196,9 @@ export const ENV_VARS: Readonly<Record<EnvVarName, EnvVarDoc>> = {
   CREATE_TOPICS: { default: 'true', meaning: 'create missing topics at start-up' },
   PINGS_PARTITIONS: { default: '12', meaning: 'partitions of the pings topic, used only when creating it' },
   PARTITIONS_CONSUMED_CONCURRENTLY: {
-    default: '4',
+    default: '12',
     meaning:
-      'pings partitions processed in parallel (each has its own transactional producer, so commits overlap)',
+      "pings partitions processed in parallel (each has its own transactional producer, so commits overlap); the default covers the default topic's 12",
   },
   MAX_PING_BYTES: { default: '16384', meaning: 'larger ping values go to the DLQ unparsed' },
   HTTP_HOST: {

@@ -127,6 +127,14 @@ function compileCircle(zone: Zone, centre: number[], warningM: number): Compiled
   );
 }
 
+/**
+ * Projected positions of the polygon being compiled. Reused: a fresh buffer per polygon was one
+ * more off-heap allocation for the collector to track, per zone, while loading a million.
+ */
+let scratch = new Float64Array(4096);
+/** The scratch buffer grows to at most this many doubles (512 KB); a bigger polygon gets its own. */
+const SCRATCH_MAX = 65_536;
+
 function compilePolygons(
   zone: Zone,
   polygons: number[][][][],
@@ -161,8 +169,13 @@ function compilePolygons(
   const proj = localProjection((minLat + maxLat) / 2, (minLon + maxLon) / 2);
   const { lat0, lon0, kx, ky } = proj;
 
-  // Pass 2: project each ring, dropping the closing position and consecutive repeats.
-  const buf = new Float64Array(positions * 2);
+  // Pass 2: project each ring, dropping the closing position and consecutive repeats, into the
+  // scratch buffer; the zone keeps an exact-size copy.
+  const need = positions * 2;
+  if (need > scratch.length && need <= SCRATCH_MAX) {
+    scratch = new Float64Array(Math.min(SCRATCH_MAX, Math.max(need, scratch.length * 2)));
+  }
+  const buf = need <= scratch.length ? scratch : new Float64Array(need);
   const ringEnds = new Int32Array(rings);
   const polygonEnds = new Int32Array(polygons.length);
   let n = 0;

@@ -177,3 +177,35 @@ describe('compileZone: the grown bbox never misses a zone (property)', () => {
     );
   });
 });
+
+describe('compileZone: one polygon after another', () => {
+  // The projection pass reuses a scratch buffer (up to 65,536 doubles; a bigger polygon gets its
+  // own). Whatever was compiled before, a polygon must compile to the same numbers.
+  const sizes = fc.constantFrom(3, 4, 17, 200, 2_000, 40_000);
+  it('compiles each polygon the same whatever was compiled before it', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ n: sizes, r: fc.integer({ min: 50, max: 5_000 }) }), {
+          minLength: 2,
+          maxLength: 6,
+        }),
+        (specs) => {
+          const zones = specs.map(({ n, r }, i) =>
+            polygonZone([
+              starRing(
+                -0.1 + i * 0.01,
+                51.5,
+                Array.from({ length: n }, (_, k) => r * (k % 2 ? 0.7 : 1)),
+              ),
+            ]),
+          );
+          const first = zones.map((z) => [...compileZone(z).coords]);
+          // Again in reverse, so each follows a different predecessor (often a bigger one).
+          for (let i = zones.length - 1; i >= 0; i--)
+            expect([...compileZone(zones[i]!).coords]).toEqual(first[i]);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});

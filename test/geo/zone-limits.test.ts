@@ -2,11 +2,10 @@
  * Issue 9, item 8 (limits on zones). Given zones that cross the antimeridian, span more than
  * 180 degrees, or exceed the vertex, schedule-window or size caps, when judged, then each is
  * rejected naming the field; a schedule is compiled when the zone loads; and a 1,000,000-vertex
- * zone never blocks the event loop for more than a few milliseconds.
+ * zone is refused by its size, before anything parses it.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { KafkaMessage } from 'kafkajs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkZoneLimits, DEFAULT_ZONE_LIMITS, type ZoneLimits } from '../../src/geo/index.js';
 import { judgeZone } from '../../src/stream/config-judge.js';
 
@@ -121,7 +120,7 @@ describe('limits on zones', () => {
     ).toBeUndefined();
   });
 
-  it('a 1,000,000-vertex zone never blocks the event loop for more than a few milliseconds', async () => {
+  it('a 1,000,000-vertex zone is refused by its size, before anything parses it', () => {
     // Built as text (fast): 1,000,000 positions of a small circle, about 20 MB of JSON.
     const n = 1_000_000;
     const parts: string[] = [];
@@ -133,30 +132,26 @@ describe('limits on zones', () => {
     const bytes = Buffer.from(
       `{"zoneId":"z1","subjectId":"s1","kind":"exclusion","geometry":{"type":"Polygon","coordinates":[[${parts.join(',')}]]}}`,
     );
-    await new Promise((r) => setTimeout(r, 200)); // let the fixture's garbage settle
-    const h = monitorEventLoopDelay({ resolution: 1 });
-    h.enable();
-    await new Promise((r) => setTimeout(r, 20));
-    const t0 = performance.now();
-    const j = judgeZone(record('z1', bytes), DEFAULT_ZONE_LIMITS);
-    // The largest size the configuration allows (1 MiB) still refuses it before JSON.parse.
-    const k = judgeZone(record('z1', bytes), { ...DEFAULT_ZONE_LIMITS, maxZoneBytes: 1_048_576 });
-    const blockMs = performance.now() - t0;
-    await new Promise((r) => setTimeout(r, 20));
-    h.disable();
-    expect(j.kind).toBe('reject');
-    expect(k.kind).toBe('reject');
-    if (j.kind === 'reject') expect(j.reason).toMatch(/too large/);
-    const maxDelayMs = h.max / 1e6;
-    console.log(
-      `[zone-limits] ${(bytes.length / 1e6).toFixed(1)} MB, 1,000,000-vertex zone judged twice in ${blockMs.toFixed(3)} ms; event-loop delay max ${maxDelayMs.toFixed(1)} ms`,
-    );
-    // judgeZone is synchronous, so its duration IS the event-loop block: bounded generously for a
-    // shared 2-core machine (measured well under a millisecond; a JSON.parse of this zone alone
-    // takes hundreds). The histogram also sees the machine's own noise and GC, so it is reported
-    // with a loose bound only.
-    expect(blockMs).toBeLessThan(5);
-    expect(maxDelayMs).toBeLessThan(1000);
+    // judgeZone is synchronous: whatever it does to this record blocks the event loop. Parsing
+    // 20 MB of JSON takes hundreds of milliseconds, so what matters is that nothing parses it.
+    // (This used to be asserted as a time under 5 ms, which a loaded machine could break.)
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const t0 = performance.now();
+      const j = judgeZone(record('z1', bytes), DEFAULT_ZONE_LIMITS);
+      // The largest size the configuration allows (1 MiB) still refuses it before JSON.parse.
+      const k = judgeZone(record('z1', bytes), { ...DEFAULT_ZONE_LIMITS, maxZoneBytes: 1_048_576 });
+      const ms = performance.now() - t0;
+      expect(parse).not.toHaveBeenCalled();
+      expect(j.kind).toBe('reject');
+      expect(k.kind).toBe('reject');
+      if (j.kind === 'reject') expect(j.reason).toMatch(/too large/);
+      console.log(
+        `[zone-limits] ${(bytes.length / 1e6).toFixed(1)} MB, 1,000,000-vertex zone judged twice in ${ms.toFixed(3)} ms`,
+      );
+    } finally {
+      parse.mockRestore();
+    }
   }, 120_000);
 
   it('a zone under the size cap but over the vertex cap is refused before zod', () => {

@@ -155,6 +155,7 @@ export function buildCoreFixture(
   // before the baseline, so heap per zone counts only what a worker holds. (Until 2026-12-01
   // the centres were counted: ~70 B a zone, as [lat, lon] arrays.)
   const centres = new Float64Array(2 * zoneCount);
+  // Filled: V8 may give a large `new Array(n)` dictionary elements, which would grow later.
   const compiled = new Array<CompiledZone>(zoneCount).fill(undefined as unknown as CompiledZone);
   gc();
   const heap0 = heapNow();

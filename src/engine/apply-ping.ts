@@ -24,11 +24,10 @@ import { type FixContext, newFixContext } from './fix-context.js';
 import { applyLateFix } from './late-fix.js';
 import { consistentWith } from './motion-filter.js';
 import { restoreSignal } from './no-signal.js';
-import { giveBackTrack } from './spare-tracks.js';
 import { followEnrolment, newTagState, type TagState, type ZoneTrack } from './tag-state.js';
 import type { World } from './world.js';
 import { zoneActiveAt } from './zone-activity.js';
-import { deactivateTrack, forgetTrack, isDormant, stepZone } from './zone-tracker.js';
+import { deactivateTrack, forgetTrack, giveBackTrack, isDormant, stepZone } from './zone-tracker.js';
 
 /** Every outcome applyPing can return: the one list that counters and metrics are built from. */
 export const PING_OUTCOMES = [

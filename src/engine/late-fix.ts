@@ -21,7 +21,6 @@ import { type EngineConfig, EVIDENCE_CAP } from './config.js';
 import { addClosedEpisode, episodeCovers } from './episodes.js';
 import { nextScore } from './evidence-score.js';
 import { type FixContext, fixEvidence, newFixContext } from './fix-context.js';
-import { newTrack } from './spare-tracks.js';
 import {
   type EvidenceFix,
   type LateChain,
@@ -31,7 +30,7 @@ import {
   type ZoneTrack,
 } from './tag-state.js';
 import { zoneActiveAt } from './zone-activity.js';
-import { corroborates, pushCapped, runStartConfirmed } from './zone-tracker.js';
+import { corroborates, newTrack, pushCapped, runStartConfirmed } from './zone-tracker.js';
 
 const NO_ALERTS: Alert[] = [];
 const ctx: FixContext = newFixContext({} as EngineConfig, newTagState(''), NO_ALERTS);

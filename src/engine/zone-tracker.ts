@@ -22,7 +22,7 @@ import { type EngineConfig, EVIDENCE_CAP } from './config.js';
 import { closeEpisode, openEpisode } from './episodes.js';
 import { nextScore } from './evidence-score.js';
 import { type FixContext, fixEvidence } from './fix-context.js';
-import { newTrack } from './spare-tracks.js';
+import { keepSpareTrack, takeSpareTrack } from './spare-tracks.js';
 import type { EvidenceFix, ZonePhase, ZoneTrack } from './tag-state.js';
 
 type Side = ZonePhase; // a fix lies on the 'violating' or the 'clear' side
@@ -39,6 +39,44 @@ const FLIP_ALERT = {
   clear: { exclusion: 'EXCLUSION_ENTERED', inclusion: 'INCLUSION_LEFT' },
   violating: { exclusion: 'EXCLUSION_EXITED', inclusion: 'INCLUSION_RETURNED' },
 } as const;
+
+/** A clear, empty track for `zone`: a spare one (spare-tracks.ts) when there is one. */
+export function newTrack(zone: CompiledZone): ZoneTrack {
+  const spare = takeSpareTrack();
+  if (spare !== undefined) {
+    spare.zoneId = zone.zoneId;
+    spare.kind = zone.kind;
+    return spare;
+  }
+  return {
+    zoneId: zone.zoneId,
+    kind: zone.kind,
+    phase: 'clear',
+    streak: [],
+    streakFrom: 0,
+    score: 0,
+    scoreFixes: [],
+    breachId: null,
+    approached: false,
+    approachStreak: [],
+    beyond: 0,
+    episodes: [],
+    episodesEnd: null,
+  };
+}
+
+/**
+ * A track just removed from its state's list (nothing else refers to it): reset to a fresh
+ * track's values and kept for a later newTrack. Only the zone it is for is set on reuse.
+ */
+export function giveBackTrack(t: ZoneTrack): void {
+  forgetTrack(t);
+  // What forgetting leaves: where the last streak started, and a breach id a clear track should
+  // not hold anyway.
+  t.streakFrom = 0;
+  t.breachId = null;
+  keepSpareTrack(t);
+}
 
 /**
  * Nothing in progress (at most episodes remembered for late fixes): the zone behaves exactly as

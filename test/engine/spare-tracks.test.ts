@@ -15,7 +15,8 @@ import {
   type World,
   type ZoneTrack,
 } from '../../src/engine/index.js';
-import { giveBackTrack, newTrack, SPARE_TRACKS_CAP, spareTrackCount } from '../../src/engine/spare-tracks.js';
+import { SPARE_TRACKS_CAP, spareTrackCount } from '../../src/engine/spare-tracks.js';
+import { giveBackTrack, newTrack } from '../../src/engine/zone-tracker.js';
 import { compileZone, ZoneIndex } from '../../src/geo/index.js';
 import { at, circle, LAT0, LON0, T0 } from './engine-fixtures.js';
 

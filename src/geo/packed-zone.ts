@@ -3,13 +3,15 @@
  * rings in one "cold" object, which every unscheduled circle shares; kind, shape, severity, the
  * haversine choice and the zone's place in its slab chunk as bits of one small integer; and every number
  * (validity window, warning ring, bboxes, projection, radius) as consecutive doubles in a shared
- * Float64Array slab, read through getters. A circle stores 8 doubles (its projected bbox is
- * ±radiusM, and its geographic bbox follows from centre and reach: circle-bounds.ts), a polygon
- * 16; kx is METRES_PER_DEGREE x cos0 and ky a constant, so neither is stored.
+ * Float64Array slab, read through getters. A circle stores 6 doubles (its projected bbox is
+ * ±radiusM, and its geographic bbox follows from centre and reach: circle-bounds.ts), 8 when it
+ * has a validity window; a polygon 16; kx is METRES_PER_DEGREE x cos0 and ky a constant, so
+ * neither is stored. An open validity window (no validFrom, no validTo: every zone the fleet
+ * simulator makes, and the usual zone of a standing order) is stored as a bit, not two doubles.
  *
  * Why: V8 stores each double field of an object as its own boxed HeapNumber (8 B pointer plus a
  * 16 B box without pointer compression, Node's default build), so 17 number fields cost ~410 B a
- * zone; in a slab a circle's cost 64 B plus two fields. A Float64Array per zone would not do: its
+ * zone; in a slab a circle's cost 48 B plus two fields. A Float64Array per zone would not do: its
  * ArrayBuffer and backing-store bookkeeping cost more than the boxes (measured: 400 vs 496 B per
  * object with 18 numbers, against 224 B with a slab). Every field of the object is another 8 B a
  * zone (pointers are 8 B: Node is built without pointer compression), hence the one integer and
@@ -34,23 +36,26 @@ import { METRES_PER_DEGREE } from './projection.js';
 /** Doubles per polygon zone in a slab. */
 export const ZONE_STRIDE = 16;
 /**
- * Doubles per circle zone: a circle's bboxes follow from its centre and reach, so it stores
- * none of the last eight slots.
+ * Doubles per circle zone with a validity window: a circle's bboxes follow from its centre and
+ * reach, so it stores none of the last eight slots.
  */
 export const CIRCLE_STRIDE = 8;
-/** Zones per slab chunk: 128 x 16 x 8 B = 16 KB for polygons, 8 KB for circles. */
+/** Doubles per circle zone without a validity window: not the two window slots either. */
+export const OPEN_CIRCLE_STRIDE = 6;
+/** Zones per slab chunk: 128 x 16 x 8 B = 16 KB for polygons, 6-8 KB for circles. */
 const SLAB_ZONES = 128;
 
 // Slot offsets within a zone's stride. kx is not stored: it is METRES_PER_DEGREE x cos0, the
 // same product projection.ts computes, so it reads back bit-identical.
 const WARNING_M = 0;
-const VALID_FROM = 1;
-const VALID_TO = 2;
-const LAT0 = 3;
-const LON0 = 4;
-const COS0 = 5;
-const TAN0 = 6;
-const RADIUS_M = 7;
+const LAT0 = 1;
+const LON0 = 2;
+const COS0 = 3;
+const TAN0 = 4;
+const RADIUS_M = 5;
+// Zones with a validity window (always stored for polygons):
+const VALID_FROM = 6;
+const VALID_TO = 7;
 // Polygons only:
 const MIN_LON = 8;
 const MIN_LAT = 9;
@@ -68,7 +73,9 @@ const POLYGON = 2;
 const HAVERSINE = 4;
 const SEVERITY_SHIFT = 3;
 const SEVERITY_BITS = 3;
-const BASE_SHIFT = 5;
+/** The window slots are stored (a polygon, or a circle with validFrom or validTo). */
+const WINDOW = 32;
+const BASE_SHIFT = 6;
 const FLAG_MASK = (1 << BASE_SHIFT) - 1;
 const SEVERITIES = ['P1', 'P2', 'P3'] as const;
 
@@ -137,13 +144,17 @@ class SlabCursor {
   }
 }
 
+const openCircles = new SlabCursor(OPEN_CIRCLE_STRIDE);
 const circles = new SlabCursor(CIRCLE_STRIDE);
 const polygons = new SlabCursor(ZONE_STRIDE);
 
 export class PackedZone implements CompiledZone {
   readonly zoneId: string;
   readonly subjectId: string;
-  /** INCLUSION | POLYGON | HAVERSINE | severity index << SEVERITY_SHIFT | base << BASE_SHIFT. */
+  /**
+   * INCLUSION | POLYGON | HAVERSINE | severity index << SEVERITY_SHIFT | WINDOW | base <<
+   * BASE_SHIFT.
+   */
   private bits: number;
   readonly version: number | undefined;
   private readonly cold: Cold;
@@ -174,7 +185,9 @@ export class PackedZone implements CompiledZone {
       throw new Error(`zone ${zoneId}: a circle's projected bbox is not ±radiusM`);
     this.zoneId = zoneId;
     this.subjectId = subjectId;
-    const pool = polygon ? polygons : circles;
+    const window =
+      polygon || n.validFrom !== Number.NEGATIVE_INFINITY || n.validTo !== Number.POSITIVE_INFINITY;
+    const pool = polygon ? polygons : window ? circles : openCircles;
     const base = pool.next();
     const s = pool.chunk;
     this.bits =
@@ -182,6 +195,7 @@ export class PackedZone implements CompiledZone {
       (polygon ? POLYGON : 0) |
       (haversine ? HAVERSINE : 0) |
       (SEVERITIES.indexOf(severity) << SEVERITY_SHIFT) |
+      (window ? WINDOW : 0) |
       (base << BASE_SHIFT);
     this.version = version;
     this.cold = polygon
@@ -191,8 +205,10 @@ export class PackedZone implements CompiledZone {
         : { ...NO_COLD, schedule };
     this.slab = s;
     s[base + WARNING_M] = n.warningM;
-    s[base + VALID_FROM] = n.validFrom;
-    s[base + VALID_TO] = n.validTo;
+    if (window) {
+      s[base + VALID_FROM] = n.validFrom;
+      s[base + VALID_TO] = n.validTo;
+    }
     s[base + LAT0] = n.lat0;
     s[base + LON0] = n.lon0;
     s[base + COS0] = n.cos0;
@@ -250,10 +266,10 @@ export class PackedZone implements CompiledZone {
     return this.slab[this.base + WARNING_M]!;
   }
   get validFrom(): number {
-    return this.slab[this.base + VALID_FROM]!;
+    return (this.bits & WINDOW) !== 0 ? this.slab[this.base + VALID_FROM]! : Number.NEGATIVE_INFINITY;
   }
   get validTo(): number {
-    return this.slab[this.base + VALID_TO]!;
+    return (this.bits & WINDOW) !== 0 ? this.slab[this.base + VALID_TO]! : Number.POSITIVE_INFINITY;
   }
   // A circle's bbox is computed from its centre and reach, as the compiler computed it (the
   // constructor checked they agree). Read off the per-fix path: box regions, trees, edits.
@@ -342,7 +358,11 @@ export class PackedZone implements CompiledZone {
 
   /** Doubles this zone takes in its slab. */
   get stride(): number {
-    return (this.bits & POLYGON) !== 0 ? ZONE_STRIDE : CIRCLE_STRIDE;
+    return (this.bits & POLYGON) !== 0
+      ? ZONE_STRIDE
+      : (this.bits & WINDOW) !== 0
+        ? CIRCLE_STRIDE
+        : OPEN_CIRCLE_STRIDE;
   }
 
   /** The chunk holding this zone's numbers (repackZones only). */
@@ -361,6 +381,13 @@ export class PackedZone implements CompiledZone {
   }
 }
 
+/** Each stride's zones fill chunks of their own: a slot per stride, in this order. */
+const STRIDES = [OPEN_CIRCLE_STRIDE, CIRCLE_STRIDE, ZONE_STRIDE] as const;
+
+function strideSlot(stride: number): number {
+  return stride === OPEN_CIRCLE_STRIDE ? 0 : stride === CIRCLE_STRIDE ? 1 : 2;
+}
+
 /**
  * True when `zones` (in order) change chunk at most 1.25 times per chunk's worth of zones: then
  * they span at most that many chunks, so at most a fifth of the slots those chunks hold are
@@ -368,22 +395,18 @@ export class PackedZone implements CompiledZone {
  * compacted topic) pass, and repacking them would cost a tenth of the index build at 1M zones.
  */
 function packedDensely(zones: readonly CompiledZone[]): boolean {
-  const allowed = Math.ceil((zones.length / SLAB_ZONES) * 1.25) + 2;
+  // Two more per stride: each stride's first chunk, and its last, may be partly other zones'.
+  const allowed = Math.ceil((zones.length / SLAB_ZONES) * 1.25) + 2 * STRIDES.length;
   let changes = 0;
-  // Circles and polygons fill chunks of their own: follow each stride's chunks apart.
-  let lastCircle: Float64Array | undefined;
-  let lastPolygon: Float64Array | undefined;
+  // Follow each stride's chunks apart.
+  const last: (Float64Array | undefined)[] = [undefined, undefined, undefined];
   for (let i = 0; i < zones.length; i++) {
     const z = zones[i];
     if (!(z instanceof PackedZone)) continue;
     const slab = z.slabOf();
-    if (z.stride === CIRCLE_STRIDE) {
-      if (slab === lastCircle) continue;
-      lastCircle = slab;
-    } else {
-      if (slab === lastPolygon) continue;
-      lastPolygon = slab;
-    }
+    const k = strideSlot(z.stride);
+    if (slab === last[k]) continue;
+    last[k] = slab;
     if (++changes > allowed) return false;
   }
   return true;
@@ -396,19 +419,15 @@ function packedDensely(zones: readonly CompiledZone[]): boolean {
  */
 export function repackZones(zones: readonly CompiledZone[]): void {
   if (packedDensely(zones)) return;
-  let circleCount = 0;
-  let polygonCount = 0;
+  const counts = [0, 0, 0];
   for (const z of zones) {
-    if (!(z instanceof PackedZone)) continue;
-    if (z.stride === CIRCLE_STRIDE) circleCount++;
-    else polygonCount++;
+    if (z instanceof PackedZone) counts[strideSlot(z.stride)]!++;
   }
-  const circleCursor = new SlabCursor(CIRCLE_STRIDE, circleCount);
-  const polygonCursor = new SlabCursor(ZONE_STRIDE, polygonCount);
+  const cursors = STRIDES.map((stride, k) => new SlabCursor(stride, counts[k]!));
   for (let i = 0; i < zones.length; i++) {
     const z = zones[i];
     if (!(z instanceof PackedZone)) continue;
-    const cursor = z.stride === CIRCLE_STRIDE ? circleCursor : polygonCursor;
+    const cursor = cursors[strideSlot(z.stride)]!;
     const base = cursor.next();
     z.moveTo(cursor.chunk, base);
   }

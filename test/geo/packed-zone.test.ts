@@ -27,7 +27,20 @@ const NUMBER_FIELDS = [
 
 const numbersOf = (z: CompiledZone): number[] => NUMBER_FIELDS.map((f) => z[f]);
 
-/** 300 zones (more than two slab chunks), circles and polygons, every number distinct. */
+/** Every fourth zone has no validity window; the others [i, 1e12 + i), or from or to only. */
+const windowOf = (i: number): { validFrom?: number; validTo?: number } =>
+  i % 4 === 0
+    ? {}
+    : i % 4 === 1
+      ? { validFrom: i }
+      : i % 4 === 2
+        ? { validTo: 1e12 + i }
+        : { validFrom: i, validTo: 1e12 + i };
+
+/**
+ * 300 zones (more than two slab chunks of each stride), circles and polygons, open and windowed,
+ * every number distinct.
+ */
 function manyZones(): CompiledZone[] {
   const out: CompiledZone[] = [];
   for (let i = 0; i < 300; i++) {
@@ -37,8 +50,7 @@ function manyZones(): CompiledZone[] {
       zoneId: `z${i}`,
       subjectId: `s${i >> 1}`,
       warningM: 100 + i,
-      validFrom: i,
-      validTo: 1e12 + i,
+      ...windowOf(i),
     };
     out.push(
       compileZone(
@@ -56,8 +68,9 @@ describe('PackedZone: numbers in a shared slab', () => {
     const zones = manyZones();
     for (let i = 0; i < zones.length; i++) {
       const z = zones[i]!;
-      expect(z.validFrom).toBe(i);
-      expect(z.validTo).toBe(1e12 + i);
+      expect(z.validFrom).toBe(windowOf(i).validFrom ?? Number.NEGATIVE_INFINITY);
+      expect(z.validTo).toBe(windowOf(i).validTo ?? Number.POSITIVE_INFINITY);
+      expect((z as PackedZone).stride).toBe(z.shape === 'polygon' ? 16 : i % 4 === 0 ? 6 : 8);
       expect(z.warningM).toBe(100 + i);
       if (z.shape === 'circle') {
         expect(z.radiusM).toBe(50 + i);
@@ -216,7 +229,7 @@ describe('PackedZone: dead slots are freed by compaction', () => {
     expect(kept.map(numbersOf)).toEqual(before);
     expect(index.get('z10')?.lon0).toBe(-3 + 10 * 1e-3);
 
-    // Circles and polygons interleaved, compiled in order: each fills chunks of its own stride,
+    // Circles (open and windowed) and polygons interleaved, compiled in order: each fills chunks of its own stride,
     // densely, so this set too is left in place.
     const dense = manyZones();
     const slabs = dense.map((z) => (z as PackedZone).slabOf());

@@ -25,6 +25,7 @@
  */
 import { BoxSlab, EMPTY_CHUNK } from './box-slab.js';
 import type { CompiledZone } from './compiled-zone.js';
+import { float32Above, float32Below } from './float32-bounds.js';
 import { KeyedTable } from './keyed-table.js';
 import { PackedZone, repackZones } from './packed-zone.js';
 import { ZoneSnapshot } from './zone-snapshot.js';
@@ -90,7 +91,7 @@ function withZone(list: CompiledZone[], z: CompiledZone): CompiledZone[] {
 /**
  * One subject's zones, split by kind because inclusion zones are visited unconditionally.
  * `boxes` from `boxAt` repeats the exclusion zones' grown bboxes [minLon, minLat, maxLon, maxLat,
- * ...], in a region of a chunk shared with other subjects (box-slab.ts), so the scan touches one
+ * ...], rounded outward to float32, in a region of a chunk shared with other subjects (box-slab.ts), so the scan touches one
  * or two cache lines instead of every zone object: at 100k+ zones and random subjects, cache
  * misses are most of the cost. Kept only while the subject is small enough to be scanned.
  */
@@ -98,7 +99,7 @@ export interface SubjectZones {
   readonly subjectId: string;
   exclusions: CompiledZone[];
   inclusions: CompiledZone[];
-  boxes: Float64Array;
+  boxes: Float32Array;
   boxAt: number;
   /**
    * False once the index has dropped this record (the subject's last zone went). A caller that
@@ -402,10 +403,11 @@ export class ZoneIndex {
     const b = this.boxSlab.chunk;
     for (let i = 0, j = at; i < n; i++, j += 4) {
       const z = s.exclusions[i]!;
-      b[j] = z.minLon;
-      b[j + 1] = z.minLat;
-      b[j + 2] = z.maxLon;
-      b[j + 3] = z.maxLat;
+      // Rounded outward: the float32 box holds the zone's box (box-slab.ts).
+      b[j] = float32Below(z.minLon);
+      b[j + 1] = float32Below(z.minLat);
+      b[j + 2] = float32Above(z.maxLon);
+      b[j + 3] = float32Above(z.maxLat);
     }
     s.boxes = b;
     s.boxAt = at;

@@ -11,7 +11,7 @@ describe('BoxSlab (property)', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 2000, size: 'max' }), (ops) => {
         const slab = new BoxSlab();
-        const live: { chunk: Float64Array; at: number; zones: number; mark: number }[] = [];
+        const live: { chunk: Float32Array; at: number; zones: number; mark: number }[] = [];
         let mark = 0;
         for (const o of ops) {
           if ('alloc' in o) {
@@ -49,7 +49,7 @@ describe('BoxSlab', () => {
     slab.free(chunkA, a);
     expect(slab.alloc(2)).toBe(a);
     expect(slab.chunk).toBe(chunkA);
-    expect(() => slab.free(new Float64Array(8), 0)).toThrow(/not from this slab/);
+    expect(() => slab.free(new Float32Array(8), 0)).toThrow(/not from this slab/);
     expect(() => slab.free(EMPTY_CHUNK, 0)).toThrow(/not from this slab/);
   });
 });

@@ -129,6 +129,20 @@ describe.each(STRATEGIES)('ZoneIndex (%s)', (_name, options) => {
     expect(candidates(index, 's1', 51 + 2300 / 111_195, 0)).toEqual([]);
   });
 
+  it("visits a zone for a fix exactly on its box's edge or corner, though the scan keeps float32 boxes", () => {
+    const index = new ZoneIndex(options);
+    const zones = [0.1234567891, -0.987654321, 179.87654321].map((lon, i) =>
+      circle(`e${i}`, 'edge', lon, 51.0123456789 - i, { warningM: 333 + i }),
+    );
+    for (const z of zones) index.upsert(z);
+    for (const z of zones) {
+      expect(Math.fround(z.maxLon)).not.toBe(z.maxLon); // the double bound is not a float32
+      for (const lon of [z.minLon, z.maxLon])
+        for (const lat of [z.minLat, z.maxLat])
+          expect(candidates(index, 'edge', lat, lon)).toContain(z.zoneId);
+    }
+  });
+
   it('handles a subject with many zones (the R-tree path in hybrid mode)', () => {
     const index = new ZoneIndex(options);
     for (let i = 0; i < 100; i++) index.upsert(circle(`z${i}`, 'busy', i * 0.01, 51));
@@ -257,16 +271,24 @@ function compileSpec(s: Spec): CompiledZone {
   );
 }
 
+/** A float32 step at |x| < 256, a bound on how far the scan's float32 boxes grow (box-slab.ts). */
+const F32_SLACK = 2 ** -16;
+
 function bruteCandidates(
   zones: Map<string, CompiledZone>,
   subjectId: string,
   lat: number,
   lon: number,
+  slack = 0,
 ): string[] {
   const out: string[] = [];
   for (const z of zones.values()) {
     if (z.subjectId !== subjectId) continue;
-    const inBox = lon >= z.minLon && lon <= z.maxLon && lat >= z.minLat && lat <= z.maxLat;
+    const inBox =
+      lon >= z.minLon - slack &&
+      lon <= z.maxLon + slack &&
+      lat >= z.minLat - slack &&
+      lat <= z.maxLat + slack;
     if (z.kind === 'inclusion' || inBox) out.push(z.zoneId);
   }
   return out.sort();
@@ -325,7 +347,12 @@ describe('ZoneIndex candidates equal brute force (property)', () => {
                 expect(truth.get(z.zoneId)).toBe(z); // never a replaced, stale zone
                 got.push(z.zoneId);
               });
-              expect(got.sort()).toEqual(bruteCandidates(truth, subject, lat, lon));
+              // Every zone whose box holds the fix; at most a float32 step more (box-slab.ts).
+              got.sort();
+              const exact = bruteCandidates(truth, subject, lat, lon);
+              const loose = bruteCandidates(truth, subject, lat, lon, F32_SLACK);
+              expect(exact.filter((id) => !got.includes(id))).toEqual([]);
+              expect(got.filter((id) => !loose.includes(id))).toEqual([]);
             }
             const expected = [...truth.values()]
               .filter((z) => lon >= z.minLon && lon <= z.maxLon && lat >= z.minLat && lat <= z.maxLat)

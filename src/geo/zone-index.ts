@@ -1,8 +1,8 @@
 /**
- * All compiled zones, queryable by position, plus each subject's own zone lists.
+ * All compiled zones, queryable by position, plus each subject's own zones.
  *
  * forEachCandidate(subject, fix) is the per-fix query. A subject rarely has more than a handful
- * of zones, so by default ('hybrid') it scans the subject's own exclusion list with a bbox check
+ * of zones, so by default ('hybrid') it scans the subject's own exclusion zones with a bbox check
  * (a few ns a zone, independent of the total zone count) and only walks the R-tree for subjects
  * with more than `scanLimit` exclusion zones. bench/core-geo.bench.ts measures both strategies.
  *
@@ -34,7 +34,7 @@ import { queryPoint, rootContains, ZoneTree } from './zone-tree.js';
 export type CandidateStrategy = 'hybrid' | 'rtree';
 
 export interface ZoneIndexOptions {
-  /** 'hybrid' (default): scan small subjects' own lists; 'rtree': always query the tree. */
+  /** 'hybrid' (default): scan small subjects' own zones; 'rtree': always query the tree. */
   strategy?: CandidateStrategy;
   /** Hybrid only: subjects with at most this many exclusion zones are scanned. Default 64. */
   scanLimit?: number;
@@ -68,13 +68,13 @@ const OWN_LIST_SCAN_LIMIT = 16;
 const NO_ZONES: readonly CompiledZone[] = Object.freeze([]);
 
 /**
- * Lists up to this long grow by an exact-size copy rather than push: V8 gives a pushed-to array
- * room for 16 more, which for the typical subject (2-3 zones) tripled the index's heap per zone.
- * Longer lists (rare, busy subjects) push, so a big load stays linear.
+ * Inclusion lists up to this long grow by an exact-size copy rather than push: V8 gives a
+ * pushed-to array room for 16 more, which for the typical subject (2-3 zones) tripled the index's
+ * heap per zone. Longer lists (rare, busy subjects) push, so a big load stays linear.
  */
 const EXACT_LIST_LIMIT = 32;
 
-/** Every subject's empty list (never mutated: withZone copies it). Not frozen: one elements kind. */
+/** Every subject's empty inclusion list (never mutated: withZone copies it). Not frozen: one elements kind. */
 const EMPTY_LIST: CompiledZone[] = [];
 
 /** `list` plus `z`; never mutates the shared empty list. */
@@ -88,24 +88,48 @@ function withZone(list: CompiledZone[], z: CompiledZone): CompiledZone[] {
   return list;
 }
 
+/** The references of a subject with no exclusion zones. Never written: no region, no list. */
+const NO_REFS: (CompiledZone | undefined)[] = [];
+
 /**
  * One subject's zones, split by kind because inclusion zones are visited unconditionally.
- * `boxes` from `boxAt` repeats the exclusion zones' grown bboxes [minLon, minLat, maxLon, maxLat,
- * ...], rounded outward to float32, in a region of a chunk shared with other subjects (box-slab.ts), so the scan touches one
- * or two cache lines instead of every zone object: at 100k+ zones and random subjects, cache
- * misses are most of the cost. Kept only while the subject is small enough to be scanned.
+ *
+ * The exclusion zones are refs[at, at + count). A scanned subject (at most `scanLimit` of them)
+ * has them in a region of a chunk shared with other subjects (box-slab.ts), with their grown
+ * bboxes [minLon, minLat, maxLon, maxLat, ...] rounded outward to float32 at boxes[4 x at], so
+ * the scan touches one or two cache lines instead of every zone object: at 100k+ zones and
+ * random subjects, cache misses are most of the cost. A subject past the scan limit (its zones
+ * are in the tree) keeps them in an array of its own, from 0, and has no boxes.
+ *
+ * The fields are the index's to write; a caller reads them through the index's methods.
  */
-export interface SubjectZones {
-  readonly subjectId: string;
-  exclusions: CompiledZone[];
-  inclusions: CompiledZone[];
-  boxes: Float32Array;
-  boxAt: number;
+export class SubjectZones {
+  refs: (CompiledZone | undefined)[] = NO_REFS;
+  /** The region's box chunk; EMPTY_CHUNK when the subject has no region. */
+  boxes: Float32Array = EMPTY_CHUNK;
+  at = 0;
+  /** How many exclusion zones; -1 once the index has dropped this record. */
+  count = 0;
+  inclusions: CompiledZone[] = EMPTY_LIST;
+
+  constructor(readonly subjectId: string) {}
+
   /**
    * False once the index has dropped this record (the subject's last zone went). A caller that
    * keeps the record between fixes (see subjectZones) must look the subject up again then.
    */
-  live: boolean;
+  get live(): boolean {
+    return this.count >= 0;
+  }
+}
+
+/** Zone `z`'s grown bbox, rounded outward to float32 (box-slab.ts), as box `k` of `boxes`. */
+function writeBox(boxes: Float32Array, k: number, z: CompiledZone): void {
+  const j = 4 * k;
+  boxes[j] = float32Below(z.minLon);
+  boxes[j + 1] = float32Below(z.minLat);
+  boxes[j + 2] = float32Above(z.maxLon);
+  boxes[j + 3] = float32Above(z.maxLat);
 }
 
 let nextIndexId = 0;
@@ -127,8 +151,8 @@ export class ZoneIndex {
   private readonly inDelta = new Set<CompiledZone>();
   /** Ids whose snapshot entry is stale: left the tree or replaced since the snapshot was built. */
   private readonly stale = new Set<string>();
-  /** The scanned subjects' boxes; replaced by each compaction, which packs them afresh. */
-  private boxSlab = new BoxSlab();
+  /** The scanned subjects' regions; replaced by each compaction, which packs them afresh. */
+  private boxSlab = new BoxSlab<CompiledZone>();
   /** Zones replaced or removed since the last compaction: their slab slots are dead. */
   private dropped = 0;
   private compactions = 0;
@@ -165,10 +189,21 @@ export class ZoneIndex {
     for (let i = 0; i < all.length; i++) byId.set(all[i]!);
     // Most subjects have two or three zones: room for half as many subjects as zones.
     index.bySubject.reserve(byId.size >> 1);
+    // Two passes over the survivors: count each subject's exclusion zones (making its record),
+    // then place them in a region of exactly that size. No subject's zones are copied as they
+    // grow, and no list is made only to be thrown away. The second pass looks each subject up
+    // again: keeping the records in an array by zone instead measured no faster (an 8 MB array
+    // of young objects that every scavenge must scan).
     byId.forEach((z) => {
-      index.linkSubject(z, true);
+      index.countInto(z);
     });
-    index.compact(); // builds the boxes and the tree the bulk links left alone
+    const bySubject = index.bySubject;
+    byId.forEach((z) => {
+      if (z.kind === 'exclusion') index.place(bySubject.get(z.subjectId)!, z);
+    });
+    const survivors = byId.valuesArray();
+    repackZones(survivors);
+    index.rebuildTree(survivors);
     return index;
   }
 
@@ -204,11 +239,32 @@ export class ZoneIndex {
   compact(): void {
     const zones = this.byId.valuesArray();
     repackZones(zones);
-    this.boxSlab = new BoxSlab();
+    this.repackRegions();
+    this.rebuildTree(zones);
+  }
+
+  /** Copy every scanned subject's region into a fresh slab, packed, and drop the old slab. */
+  private repackRegions(): void {
+    this.boxSlab = new BoxSlab<CompiledZone>();
     this.bySubject.forEach((s) => {
-      s.boxes = EMPTY_CHUNK; // its region was in the old slab
-      this.refreshBoxes(s);
+      if (s.boxes === EMPTY_CHUNK) return; // no region: no exclusion zones, or past the scan limit
+      const n = s.count;
+      const from = s.refs;
+      const fromBoxes = s.boxes;
+      const fromAt = s.at;
+      const at = this.boxSlab.alloc(n);
+      const refs = this.boxSlab.refs;
+      const boxes = this.boxSlab.chunk;
+      for (let i = 0; i < n; i++) refs[at + i] = from[fromAt + i];
+      for (let i = 0; i < 4 * n; i++) boxes[4 * at + i] = fromBoxes[4 * fromAt + i]!;
+      s.refs = refs;
+      s.boxes = boxes;
+      s.at = at;
     });
+  }
+
+  /** A snapshot of the tree zones (all of `zones` under 'rtree'), and an empty delta. */
+  private rebuildTree(zones: CompiledZone[]): void {
     this.snapshot = ZoneSnapshot.build(this.scanLimit < 0 ? zones : this.treeZones());
     this.delta = new ZoneTree(this.maxEntries);
     this.inDelta.clear();
@@ -221,8 +277,9 @@ export class ZoneIndex {
   private treeZones(): CompiledZone[] {
     const out: CompiledZone[] = [];
     this.bySubject.forEach((s) => {
-      if (s.exclusions.length <= this.scanLimit) return;
-      for (const z of s.exclusions) out.push(z); // not push(...): a big subject would overflow the stack
+      if (s.count <= this.scanLimit) return;
+      // Its own list, from 0. Not push(...): a big subject would overflow the stack.
+      for (let k = 0; k < s.count; k++) out.push(s.refs[k]!);
     });
     return out;
   }
@@ -254,7 +311,7 @@ export class ZoneIndex {
 
   /** Whether `z`, one of subject `s`'s zones, belongs in the tree. */
   private inTree(z: CompiledZone, s: SubjectZones): boolean {
-    return this.scanLimit < 0 || (z.kind === 'exclusion' && s.exclusions.length > this.scanLimit);
+    return this.scanLimit < 0 || (z.kind === 'exclusion' && s.count > this.scanLimit);
   }
 
   get(zoneId: string): CompiledZone | undefined {
@@ -270,9 +327,13 @@ export class ZoneIndex {
         // Same list: replace in place so the subject's visiting order stays stable. The list's
         // length, and so which of its zones are tree zones, does not change.
         const subject = this.bySubject.get(old.subjectId)!;
-        const list = old.kind === 'exclusion' ? subject.exclusions : subject.inclusions;
-        list[list.indexOf(old)] = zone;
-        if (zone.kind === 'exclusion') this.refreshBoxes(subject);
+        if (zone.kind === 'exclusion') {
+          const k = this.positionOf(subject, old);
+          subject.refs[k] = zone;
+          if (subject.boxes !== EMPTY_CHUNK) writeBox(subject.boxes, k, zone);
+        } else {
+          subject.inclusions[subject.inclusions.indexOf(old)] = zone;
+        }
         if (this.inTree(zone, subject)) {
           this.treeRemove(old);
           this.treeAdd(zone);
@@ -305,7 +366,7 @@ export class ZoneIndex {
   /** Every zone of the subject, exclusion zones first. Allocates: not for the per-fix path. */
   zonesOf(subjectId: string): readonly CompiledZone[] {
     const s = this.bySubject.get(subjectId);
-    return s === undefined ? NO_ZONES : [...s.exclusions, ...s.inclusions];
+    return s === undefined ? NO_ZONES : [...this.exclusionsOf(s), ...s.inclusions];
   }
 
   /**
@@ -329,16 +390,17 @@ export class ZoneIndex {
   /**
    * The zone `zoneId` if it is one of the subject's (record `s`, live), else undefined: as
    * get(zoneId) followed by a subjectId check. A subject with a few zones is scanned, which
-   * touches the subject's own list instead of the id table of every zone.
+   * touches the subject's own zones instead of the id table of every zone.
    */
   zoneOfSubject(s: SubjectZones, subjectId: string, zoneId: string): CompiledZone | undefined {
-    const exclusions = s.exclusions;
+    const n = s.count;
     const inclusions = s.inclusions;
-    if (exclusions.length + inclusions.length > OWN_LIST_SCAN_LIMIT) {
+    if (n + inclusions.length > OWN_LIST_SCAN_LIMIT) {
       const z = this.byId.get(zoneId);
       return z !== undefined && z.subjectId === subjectId ? z : undefined;
     }
-    for (let i = 0; i < exclusions.length; i++) if (exclusions[i]!.zoneId === zoneId) return exclusions[i];
+    const refs = s.refs;
+    for (let k = s.at, end = s.at + n; k < end; k++) if (refs[k]!.zoneId === zoneId) return refs[k];
     for (let i = 0; i < inclusions.length; i++) if (inclusions[i]!.zoneId === zoneId) return inclusions[i];
     return undefined;
   }
@@ -351,13 +413,14 @@ export class ZoneIndex {
     lon: number,
     visit: (zone: CompiledZone) => void,
   ): void {
-    const exclusions = s.exclusions;
-    if (exclusions.length <= this.scanLimit) {
+    const n = s.count;
+    if (n <= this.scanLimit) {
       const b = s.boxes;
-      for (let i = 0, j = s.boxAt; i < exclusions.length; i++, j += 4) {
-        if (lon >= b[j]! && lat >= b[j + 1]! && lon <= b[j + 2]! && lat <= b[j + 3]!) visit(exclusions[i]!);
+      const refs = s.refs;
+      for (let k = s.at, end = s.at + n, j = 4 * s.at; k < end; k++, j += 4) {
+        if (lon >= b[j]! && lat >= b[j + 1]! && lon <= b[j + 2]! && lat <= b[j + 3]!) visit(refs[k]!);
       }
-    } else if (exclusions.length > 0) {
+    } else if (n > 0) {
       this.querySpatial(lon, lat, subjectId, visit);
     }
     const inclusions = s.inclusions;
@@ -390,80 +453,152 @@ export class ZoneIndex {
     }
   }
 
-  /** Give the subject's box region back, and take one for its exclusion zones if it is scanned. */
-  private refreshBoxes(s: SubjectZones): void {
+  /** The subject's exclusion zones, in order, as a fresh array. */
+  private exclusionsOf(s: SubjectZones): CompiledZone[] {
+    const out: CompiledZone[] = [];
+    for (let k = s.at, end = s.at + s.count; k < end; k++) out.push(s.refs[k]!);
+    return out;
+  }
+
+  /** Where exclusion zone `z` is in the subject's refs. */
+  private positionOf(s: SubjectZones, z: CompiledZone): number {
+    for (let k = s.at, end = s.at + s.count; k < end; k++) if (s.refs[k] === z) return k;
+    throw new Error(`zone ${z.zoneId} is not in its subject's list`);
+  }
+
+  /** Give the subject's region back, if it has one. */
+  private freeRegion(s: SubjectZones): void {
     if (s.boxes !== EMPTY_CHUNK) {
-      this.boxSlab.free(s.boxes, s.boxAt);
+      this.boxSlab.free(s.boxes, s.at);
       s.boxes = EMPTY_CHUNK;
-      s.boxAt = 0;
     }
-    const n = s.exclusions.length;
-    if (n > this.scanLimit || n === 0 || !s.live) return;
-    const at = this.boxSlab.alloc(n); // the region just given back, when n did not change
-    const b = this.boxSlab.chunk;
-    for (let i = 0, j = at; i < n; i++, j += 4) {
-      const z = s.exclusions[i]!;
-      // Rounded outward: the float32 box holds the zone's box (box-slab.ts).
-      b[j] = float32Below(z.minLon);
-      b[j + 1] = float32Below(z.minLat);
-      b[j + 2] = float32Above(z.maxLon);
-      b[j + 3] = float32Above(z.maxLat);
-    }
-    s.boxes = b;
-    s.boxAt = at;
+    s.at = 0;
   }
 
   /**
-   * Add `z` to its subject's lists, and to the tree when it is a tree zone; a subject that grows
-   * past the scan limit brings all its exclusion zones in. `bulk` (build) leaves the box region
-   * and the tree to the caller.
+   * Make `list` (fresh: the subject may keep it) the subject's exclusion zones: in a region with
+   * their boxes if the subject is scanned, else as its own list.
    */
-  private linkSubject(z: CompiledZone, bulk = false): void {
+  private setExclusions(s: SubjectZones, list: CompiledZone[]): void {
+    this.freeRegion(s);
+    const n = list.length;
+    s.count = n;
+    if (n === 0) {
+      s.refs = NO_REFS;
+      return;
+    }
+    if (n > this.scanLimit) {
+      s.refs = list;
+      return;
+    }
+    const at = this.boxSlab.alloc(n); // the region just given back, when n did not change
+    const refs = this.boxSlab.refs;
+    const boxes = this.boxSlab.chunk;
+    for (let i = 0; i < n; i++) {
+      refs[at + i] = list[i];
+      writeBox(boxes, at + i, list[i]!);
+    }
+    s.refs = refs;
+    s.boxes = boxes;
+    s.at = at;
+  }
+
+  /** The record of `z`'s subject, made if new; `z` shares its subject id string. */
+  private recordOf(z: CompiledZone): SubjectZones {
     let s = this.bySubject.get(z.subjectId);
     if (s === undefined) {
-      s = {
-        subjectId: z.subjectId,
-        exclusions: EMPTY_LIST,
-        inclusions: EMPTY_LIST,
-        boxes: EMPTY_CHUNK,
-        boxAt: 0,
-        live: true,
-      };
+      s = new SubjectZones(z.subjectId);
       this.bySubject.set(s);
     } else if (z instanceof PackedZone) {
       // One copy of the id per subject, not one per zone (zones decoded apart hold equal copies).
       z.shareSubjectId(s.subjectId);
     }
-    if (z.kind === 'exclusion') s.exclusions = withZone(s.exclusions, z);
+    return s;
+  }
+
+  /** The subject's record (made if new), with `z` counted in it: the build's first pass. */
+  private countInto(z: CompiledZone): void {
+    const s = this.recordOf(z);
+    if (z.kind === 'exclusion') s.count++;
     else s.inclusions = withZone(s.inclusions, z);
-    if (bulk) return;
-    if (z.kind === 'exclusion') this.refreshBoxes(s);
+  }
+
+  /**
+   * The build's second pass: put exclusion zone `z` next in its subject's region (or own list),
+   * which the subject's first zone opens at the size the first pass counted. `count` runs again
+   * from 0 as the fill position, and ends where the first pass left it.
+   */
+  private place(s: SubjectZones, z: CompiledZone): void {
+    if (s.refs === NO_REFS) {
+      const n = s.count;
+      if (n <= this.scanLimit) {
+        s.at = this.boxSlab.alloc(n);
+        s.refs = this.boxSlab.refs;
+        s.boxes = this.boxSlab.chunk;
+      } else {
+        s.refs = new Array<CompiledZone | undefined>(n).fill(undefined);
+      }
+      s.count = 0;
+    }
+    const k = s.at + s.count++;
+    s.refs[k] = z;
+    if (s.boxes !== EMPTY_CHUNK) writeBox(s.boxes, k, z);
+  }
+
+  /**
+   * Add `z` to its subject's zones, and to the tree when it is a tree zone; a subject that grows
+   * past the scan limit brings all its exclusion zones in.
+   */
+  private linkSubject(z: CompiledZone): void {
+    const s = this.recordOf(z);
+    if (z.kind === 'exclusion') {
+      const n = s.count;
+      if (n > this.scanLimit && n > 0) {
+        s.refs.push(z); // its own list: a big load stays linear
+        s.count = n + 1;
+      } else {
+        const list = this.exclusionsOf(s);
+        list.push(z);
+        this.setExclusions(s, list);
+      }
+    } else s.inclusions = withZone(s.inclusions, z);
     if (!this.inTree(z, s)) return;
-    if (z.kind === 'exclusion' && s.exclusions.length === this.scanLimit + 1) {
-      for (const e of s.exclusions) this.treeAdd(e); // just crossed the limit: z and the rest
+    if (z.kind === 'exclusion' && s.count === this.scanLimit + 1) {
+      for (let k = 0; k < s.count; k++) this.treeAdd(s.refs[k]!); // just crossed the limit: z and the rest
     } else this.treeAdd(z);
   }
 
   /**
-   * Take `z` out of its subject's lists, and out of the tree when it was a tree zone; a subject
+   * Take `z` out of its subject's zones, and out of the tree when it was a tree zone; a subject
    * that shrinks back to the scan limit takes its other exclusion zones out too.
    */
   private unlinkSubject(z: CompiledZone): void {
     const s = this.bySubject.get(z.subjectId)!;
     if (this.inTree(z, s)) {
       this.treeRemove(z);
-      if (z.kind === 'exclusion' && s.exclusions.length === this.scanLimit + 1) {
-        for (const e of s.exclusions) if (e !== z) this.treeRemove(e);
+      if (z.kind === 'exclusion' && s.count === this.scanLimit + 1) {
+        for (let k = 0; k < s.count; k++) if (s.refs[k] !== z) this.treeRemove(s.refs[k]!);
       }
     }
-    const list = z.kind === 'exclusion' ? s.exclusions : s.inclusions;
-    const at = list.indexOf(z);
-    if (at < 0) throw new Error(`zone ${z.zoneId} is not in its subject's list`);
-    list.splice(at, 1);
-    if (s.exclusions.length === 0 && s.inclusions.length === 0) {
-      s.live = false;
+    if (z.kind === 'exclusion') {
+      const k = this.positionOf(s, z);
+      const n = s.count;
+      if (n > this.scanLimit && n - 1 > this.scanLimit) {
+        s.refs.splice(k, 1); // its own list, and it stays past the limit
+        s.count = n - 1;
+      } else {
+        const list = this.exclusionsOf(s);
+        list.splice(k - s.at, 1);
+        this.setExclusions(s, list);
+      }
+    } else {
+      const at = s.inclusions.indexOf(z);
+      if (at < 0) throw new Error(`zone ${z.zoneId} is not in its subject's list`);
+      s.inclusions.splice(at, 1);
+    }
+    if (s.count === 0 && s.inclusions.length === 0) {
+      s.count = -1;
       this.bySubject.delete(z.subjectId);
-      this.refreshBoxes(s); // gives its region back
-    } else if (z.kind === 'exclusion') this.refreshBoxes(s);
+    }
   }
 }

@@ -72,12 +72,29 @@ export class KeyedTable<V extends object> {
     return at < 0 ? undefined : this.values[this.slots[at]! - 1];
   }
 
+  /**
+   * Where `key`'s value is in insertion order, or -1: for valueAt. A position holds while no
+   * entry is deleted (a rehash after deletes closes the gaps, and moves later entries down).
+   */
+  positionOf(key: string): number {
+    const at = this.find(key, keyHash(key));
+    return at < 0 ? -1 : this.slots[at]! - 1;
+  }
+
+  /** The value at `position` (from positionOf or set), or undefined where it was deleted. */
+  valueAt(position: number): V | undefined {
+    return this.values[position];
+  }
+
   has(key: string): boolean {
     return this.find(key, keyHash(key)) >= 0;
   }
 
-  /** Insert `value` under its key, or replace the value there (which keeps its position). */
-  set(value: V): void {
+  /**
+   * Insert `value` under its key, or replace the value there (which keeps its position).
+   * Returns its position (see positionOf).
+   */
+  set(value: V): number {
     const key = this.keyOf(value);
     const h = keyHash(key);
     const slots = this.slots;
@@ -92,7 +109,7 @@ export class KeyedTable<V extends object> {
       }
       if (this.hashes[s - 1] === h && this.keyOf(this.values[s - 1]!) === key) {
         this.values[s - 1] = value;
-        return;
+        return s - 1;
       }
     }
     if (slots[free] === DELETED) this.deletedSlots--;
@@ -106,8 +123,9 @@ export class KeyedTable<V extends object> {
     this.values[j] = value;
     this.hashes[j] = h;
     this.live++;
-    if (2 * (this.live + this.deletedSlots) > slots.length)
-      this.rehash(capacityFor(this.live + 1), this.live + 1);
+    if (2 * (this.live + this.deletedSlots) <= slots.length) return j;
+    this.rehash(capacityFor(this.live + 1), this.live + 1);
+    return this.positionOf(key); // the rehash closed any gaps before j
   }
 
   /** Remove `key`'s value; false when there was none. */

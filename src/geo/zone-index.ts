@@ -191,15 +191,20 @@ export class ZoneIndex {
     index.bySubject.reserve(byId.size >> 1);
     // Two passes over the survivors: count each subject's exclusion zones (making its record),
     // then place them in a region of exactly that size. No subject's zones are copied as they
-    // grow, and no list is made only to be thrown away. The second pass looks each subject up
-    // again: keeping the records in an array by zone instead measured no faster (an 8 MB array
-    // of young objects that every scavenge must scan).
+    // grow, and no list is made only to be thrown away. The first pass notes each zone's
+    // subject by its position in the subject table (nothing is deleted meanwhile, so positions
+    // hold), so the second pass hashes no id: an Int32Array, as an array of the records
+    // themselves is one more old object pointing at young ones for every scavenge to scan.
+    const subjectAt = new Int32Array(byId.size);
+    let i = 0;
     byId.forEach((z) => {
-      index.countInto(z);
+      subjectAt[i++] = index.countInto(z);
     });
     const bySubject = index.bySubject;
+    i = 0;
     byId.forEach((z) => {
-      if (z.kind === 'exclusion') index.place(bySubject.get(z.subjectId)!, z);
+      const at = subjectAt[i++]!;
+      if (z.kind === 'exclusion') index.place(bySubject.valueAt(at)!, z);
     });
     const survivors = byId.valuesArray();
     repackZones(survivors);
@@ -516,11 +521,25 @@ export class ZoneIndex {
     return s;
   }
 
-  /** The subject's record (made if new), with `z` counted in it: the build's first pass. */
-  private countInto(z: CompiledZone): void {
-    const s = this.recordOf(z);
+  /**
+   * The build's first pass: count `z` in its subject's record, made if new. Returns the
+   * record's position in the subject table.
+   */
+  private countInto(z: CompiledZone): number {
+    const bySubject = this.bySubject;
+    let at = bySubject.positionOf(z.subjectId);
+    let s: SubjectZones;
+    if (at < 0) {
+      s = new SubjectZones(z.subjectId);
+      at = bySubject.set(s);
+    } else {
+      s = bySubject.valueAt(at)!;
+      // One copy of the id per subject, not one per zone (zones decoded apart hold equal copies).
+      if (z instanceof PackedZone) z.shareSubjectId(s.subjectId);
+    }
     if (z.kind === 'exclusion') s.count++;
     else s.inclusions = withZone(s.inclusions, z);
+    return at;
   }
 
   /**

@@ -26,10 +26,13 @@ describe('KeyedTable behaves as a Map of key to value (property)', () => {
       fc.property(fc.array(op, { maxLength: 3000, size: 'max' }), (ops) => {
         const table = new KeyedTable<Item>(keyOf);
         const map = new Map<string, Item>();
+        let wrongPositions = 0;
         for (const o of ops) {
           if ('set' in o) {
             const v = { key: o.set, n: o.n };
-            table.set(v);
+            // set gives the value's position, which valueAt and positionOf agree on.
+            const at = table.set(v);
+            if (table.valueAt(at) !== v || table.positionOf(o.set) !== at) wrongPositions++;
             map.set(o.set, v);
           } else if ('del' in o) {
             expect(table.delete(o.del)).toBe(map.delete(o.del));
@@ -47,6 +50,9 @@ describe('KeyedTable behaves as a Map of key to value (property)', () => {
           expect(table.has(k)).toBe(map.has(k));
         }
         for (const [k, v] of map) expect(table.get(k)).toBe(v);
+        expect(wrongPositions).toBe(0);
+        for (const [k, v] of map) expect(table.valueAt(table.positionOf(k))).toBe(v);
+        expect(table.positionOf('missing')).toBe(-1);
       }),
       { numRuns: 200, seed: 30 },
     );

@@ -508,35 +508,23 @@ export class ZoneIndex {
     s.at = at;
   }
 
-  /** The record of `z`'s subject, made if new; `z` shares its subject id string. */
-  private recordOf(z: CompiledZone): SubjectZones {
-    let s = this.bySubject.get(z.subjectId);
-    if (s === undefined) {
-      s = new SubjectZones(z.subjectId);
-      this.bySubject.set(s);
-    } else if (z instanceof PackedZone) {
-      // One copy of the id per subject, not one per zone (zones decoded apart hold equal copies).
-      z.shareSubjectId(s.subjectId);
-    }
-    return s;
+  /**
+   * The position in the subject table of `z`'s subject's record, made if new; `z` shares the
+   * record's subject id string, so a subject's zones keep one copy of it instead of one each
+   * (zones decoded apart hold equal copies).
+   */
+  private recordAt(z: CompiledZone): number {
+    const bySubject = this.bySubject;
+    const at = bySubject.positionOf(z.subjectId);
+    if (at < 0) return bySubject.set(new SubjectZones(z.subjectId));
+    if (z instanceof PackedZone) z.shareSubjectId(bySubject.valueAt(at)!.subjectId);
+    return at;
   }
 
-  /**
-   * The build's first pass: count `z` in its subject's record, made if new. Returns the
-   * record's position in the subject table.
-   */
+  /** The build's first pass: count `z` in its subject's record. Returns the record's position. */
   private countInto(z: CompiledZone): number {
-    const bySubject = this.bySubject;
-    let at = bySubject.positionOf(z.subjectId);
-    let s: SubjectZones;
-    if (at < 0) {
-      s = new SubjectZones(z.subjectId);
-      at = bySubject.set(s);
-    } else {
-      s = bySubject.valueAt(at)!;
-      // One copy of the id per subject, not one per zone (zones decoded apart hold equal copies).
-      if (z instanceof PackedZone) z.shareSubjectId(s.subjectId);
-    }
+    const at = this.recordAt(z);
+    const s = this.bySubject.valueAt(at)!;
     if (z.kind === 'exclusion') s.count++;
     else s.inclusions = withZone(s.inclusions, z);
     return at;
@@ -569,7 +557,7 @@ export class ZoneIndex {
    * past the scan limit brings all its exclusion zones in.
    */
   private linkSubject(z: CompiledZone): void {
-    const s = this.recordOf(z);
+    const s = this.bySubject.valueAt(this.recordAt(z))!;
     if (z.kind === 'exclusion') {
       const n = s.count;
       if (n > this.scanLimit && n > 0) {

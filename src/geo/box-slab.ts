@@ -31,8 +31,8 @@ interface SizeClass<T> {
   boxes: Float32Array;
   refs: (T | undefined)[];
   used: number;
+  /** Regions given back: box chunk and position (the reference chunk is chunkOf's). */
   freeBoxes: Float32Array[];
-  freeRefs: (T | undefined)[][];
   freeAts: number[];
 }
 
@@ -49,12 +49,12 @@ export class BoxSlab<T> {
   alloc(zones: number): number {
     let c = this.classes[zones];
     if (c === undefined) {
-      c = { boxes: EMPTY_CHUNK, refs: [], used: 0, freeBoxes: [], freeRefs: [], freeAts: [] };
+      c = { boxes: EMPTY_CHUNK, refs: [], used: 0, freeBoxes: [], freeAts: [] };
       this.classes[zones] = c;
     }
     if (c.freeBoxes.length > 0) {
       this.chunk = c.freeBoxes.pop()!;
-      this.refs = c.freeRefs.pop()!;
+      this.refs = this.chunkOf.get(this.chunk)!.refs;
       return c.freeAts.pop()!;
     }
     if (c.used + zones > c.refs.length) {
@@ -79,7 +79,6 @@ export class BoxSlab<T> {
     const c = this.classes[of.zones]!;
     of.refs.fill(undefined, at, at + of.zones);
     c.freeBoxes.push(chunk);
-    c.freeRefs.push(of.refs);
     c.freeAts.push(at);
   }
 }

@@ -144,9 +144,18 @@ class SlabCursor {
   }
 }
 
-const openCircles = new SlabCursor(OPEN_CIRCLE_STRIDE);
-const circles = new SlabCursor(CIRCLE_STRIDE);
-const polygons = new SlabCursor(ZONE_STRIDE);
+/**
+ * The slab layouts, each filling chunks of its own, by layoutOf: a circle without a window, a
+ * circle with one, a polygon.
+ */
+const STRIDES = [OPEN_CIRCLE_STRIDE, CIRCLE_STRIDE, ZONE_STRIDE] as const;
+
+function layoutOf(bits: number): number {
+  return (bits & POLYGON) !== 0 ? 2 : (bits & WINDOW) !== 0 ? 1 : 0;
+}
+
+/** The compiler's cursors, one a layout. */
+const CURSORS = STRIDES.map((stride) => new SlabCursor(stride));
 
 export class PackedZone implements CompiledZone {
   readonly zoneId: string;
@@ -187,16 +196,16 @@ export class PackedZone implements CompiledZone {
     this.subjectId = subjectId;
     const window =
       polygon || n.validFrom !== Number.NEGATIVE_INFINITY || n.validTo !== Number.POSITIVE_INFINITY;
-    const pool = polygon ? polygons : window ? circles : openCircles;
-    const base = pool.next();
-    const s = pool.chunk;
-    this.bits =
+    const flags =
       (kind === 'inclusion' ? INCLUSION : 0) |
       (polygon ? POLYGON : 0) |
       (haversine ? HAVERSINE : 0) |
       (SEVERITIES.indexOf(severity) << SEVERITY_SHIFT) |
-      (window ? WINDOW : 0) |
-      (base << BASE_SHIFT);
+      (window ? WINDOW : 0);
+    const pool = CURSORS[layoutOf(flags)]!;
+    const base = pool.next();
+    const s = pool.chunk;
+    this.bits = flags | (base << BASE_SHIFT);
     this.version = version;
     this.cold = polygon
       ? { coords, ringEnds, polygonEnds, schedule }
@@ -358,11 +367,12 @@ export class PackedZone implements CompiledZone {
 
   /** Doubles this zone takes in its slab. */
   get stride(): number {
-    return (this.bits & POLYGON) !== 0
-      ? ZONE_STRIDE
-      : (this.bits & WINDOW) !== 0
-        ? CIRCLE_STRIDE
-        : OPEN_CIRCLE_STRIDE;
+    return STRIDES[this.layout]!;
+  }
+
+  /** Which of STRIDES this zone's slab layout is (repackZones only). */
+  get layout(): number {
+    return layoutOf(this.bits);
   }
 
   /** The chunk holding this zone's numbers (repackZones only). */
@@ -381,13 +391,6 @@ export class PackedZone implements CompiledZone {
   }
 }
 
-/** Each stride's zones fill chunks of their own: a slot per stride, in this order. */
-const STRIDES = [OPEN_CIRCLE_STRIDE, CIRCLE_STRIDE, ZONE_STRIDE] as const;
-
-function strideSlot(stride: number): number {
-  return stride === OPEN_CIRCLE_STRIDE ? 0 : stride === CIRCLE_STRIDE ? 1 : 2;
-}
-
 /**
  * True when `zones` (in order) change chunk at most 1.25 times per chunk's worth of zones: then
  * they span at most that many chunks, so at most a fifth of the slots those chunks hold are
@@ -395,16 +398,16 @@ function strideSlot(stride: number): number {
  * compacted topic) pass, and repacking them would cost a tenth of the index build at 1M zones.
  */
 function packedDensely(zones: readonly CompiledZone[]): boolean {
-  // Two more per stride: each stride's first chunk, and its last, may be partly other zones'.
+  // Two more per layout: each layout's first chunk, and its last, may be partly other zones'.
   const allowed = Math.ceil((zones.length / SLAB_ZONES) * 1.25) + 2 * STRIDES.length;
   let changes = 0;
-  // Follow each stride's chunks apart.
+  // Follow each layout's chunks apart.
   const last: (Float64Array | undefined)[] = [undefined, undefined, undefined];
   for (let i = 0; i < zones.length; i++) {
     const z = zones[i];
     if (!(z instanceof PackedZone)) continue;
     const slab = z.slabOf();
-    const k = strideSlot(z.stride);
+    const k = z.layout;
     if (slab === last[k]) continue;
     last[k] = slab;
     if (++changes > allowed) return false;
@@ -421,13 +424,13 @@ export function repackZones(zones: readonly CompiledZone[]): void {
   if (packedDensely(zones)) return;
   const counts = [0, 0, 0];
   for (const z of zones) {
-    if (z instanceof PackedZone) counts[strideSlot(z.stride)]!++;
+    if (z instanceof PackedZone) counts[z.layout]!++;
   }
   const cursors = STRIDES.map((stride, k) => new SlabCursor(stride, counts[k]!));
   for (let i = 0; i < zones.length; i++) {
     const z = zones[i];
     if (!(z instanceof PackedZone)) continue;
-    const cursor = cursors[strideSlot(z.stride)]!;
+    const cursor = cursors[z.layout]!;
     const base = cursor.next();
     z.moveTo(cursor.chunk, base);
   }

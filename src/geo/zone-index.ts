@@ -590,7 +590,7 @@ export class ZoneIndex {
     if (z.kind === 'exclusion') {
       const k = this.positionOf(s, z);
       const n = s.count;
-      if (n > this.scanLimit && n - 1 > this.scanLimit) {
+      if (n - 1 > this.scanLimit) {
         s.refs.splice(k, 1); // its own list, and it stays past the limit
         s.count = n - 1;
       } else {

@@ -21,6 +21,7 @@
  */
 import { checkedPing } from './fast-ping-check.js';
 import type { Ping } from './ping.js';
+import { TagIdInterner } from './tag-id-interner.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -77,15 +78,11 @@ function stringIs(b: Buffer, text: string): boolean {
   return true;
 }
 
-/** The last string read, as a JS string. */
-function lastString(b: Buffer): string {
-  const n = strTo - strFrom;
-  // Short ids: char by char is twice as fast as a Buffer decode, and V8 keeps them flat.
-  if (n > 12) return b.toString('latin1', strFrom, strTo);
-  let s = '';
-  for (let k = strFrom; k < strTo; k++) s += String.fromCharCode(b[k]!);
-  return s;
-}
+/**
+ * Tag ids as strings, one per id (tag-id-interner.ts): the worker's lookups by tag id then hash
+ * nothing and compare by identity.
+ */
+const TAG_IDS = new TagIdInterner();
 
 /** The digit at `i` (0-9), or -1 past the end or for any other byte. */
 function digitAt(b: Buffer, i: number): number {
@@ -250,7 +247,7 @@ export function scanPing(b: Buffer): Ping | undefined {
       i = skipValue(b, i);
     } else if (field === TAG_ID) {
       i = readString(b, i);
-      if (i >= 0) tagId = lastString(b);
+      if (i >= 0) tagId = TAG_IDS.intern(b, strFrom, strTo);
     } else if (field === STRAP) {
       i = readString(b, i);
       if (i >= 0) {

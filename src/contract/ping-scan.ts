@@ -44,8 +44,11 @@ for (let i = 0, p = 1; i < POW10.length; i++, p *= 10) POW10[i] = p;
 /** Start and end of the last string read (its contents, without the quotes). */
 let strFrom = 0;
 let strTo = 0;
-/** The last number read. */
-let num = 0;
+/**
+ * The last number read, in a typed array: a double stored in a module variable is boxed, a new
+ * heap number per store.
+ */
+const NUM = new Float64Array(1);
 
 function skipWs(b: Buffer, i: number): number {
   for (; i < b.length; i++) {
@@ -143,7 +146,7 @@ function readNumber(b: Buffer, i: number): number {
   else if (e < 0 && e >= -22) v = m / POW10[-e]!;
   else if (m === 0) v = 0;
   else return slowNumber(b, from);
-  num = neg ? -v : v;
+  NUM[0] = neg ? -v : v;
   return i;
 }
 
@@ -162,7 +165,7 @@ function slowNumber(b: Buffer, from: number): number {
     i = digits(b, i);
   }
   if (i < 0) return -1;
-  num = Number(b.toString('latin1', from, i));
+  NUM[0] = Number(b.toString('latin1', from, i));
   return i;
 }
 
@@ -257,11 +260,11 @@ export function scanPing(b: Buffer): Ping | undefined {
       }
     } else {
       i = readNumber(b, i);
-      if (field === TS) ts = num;
-      else if (field === LAT) lat = num;
-      else if (field === LON) lon = num;
-      else if (field === ACCURACY) accuracyM = num;
-      else battery = num;
+      if (field === TS) ts = NUM[0]!;
+      else if (field === LAT) lat = NUM[0]!;
+      else if (field === LON) lon = NUM[0]!;
+      else if (field === ACCURACY) accuracyM = NUM[0]!;
+      else battery = NUM[0]!;
     }
     if (i < 0) return undefined;
     i = skipWs(b, i);
@@ -278,5 +281,5 @@ export function scanPing(b: Buffer): Ping | undefined {
 /** `b` read as one JSON number, exactly as JSON.parse would, or undefined if it is not one. */
 export function scanJsonNumber(b: Buffer): number | undefined {
   const end = readNumber(b, 0);
-  return end === b.length ? num : undefined;
+  return end === b.length ? NUM[0]! : undefined;
 }

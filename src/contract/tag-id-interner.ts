@@ -41,7 +41,7 @@ export class TagIdInterner {
   private hashes: Int32Array;
   private strings: (string | undefined)[];
   private count = 0;
-  /** Times the table was full at its largest and started again (for tests and metrics). */
+  /** Times the table was full at its largest and started again. */
   resets = 0;
 
   constructor(private readonly maxSlots: number = DEFAULT_MAX_SLOTS) {

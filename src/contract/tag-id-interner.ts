@@ -24,8 +24,11 @@ const FNV_PRIME = 0x01000193;
 /** Slots a lookup may probe before it gives up and builds a fresh string. */
 const MAX_PROBES = 8;
 const MIN_SLOTS = 1 << 10;
-/** 2^20 slots: up to 512k ids, ~30 MB with the strings, before the table starts again. */
-export const DEFAULT_MAX_SLOTS = 1 << 20;
+/**
+ * 2^18 slots: up to 128k ids (a worker's share of a large fleet), ~8 MB with the strings, before
+ * the table starts again. Past that a worker makes strings as it did without the table.
+ */
+export const DEFAULT_MAX_SLOTS = 1 << 18;
 
 /** `b[from, to)` as a string of its bytes (ASCII in practice: the scanner reads only ASCII). */
 function latin1(b: Buffer, from: number, to: number): string {

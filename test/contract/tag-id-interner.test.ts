@@ -72,11 +72,24 @@ describe('TagIdInterner', () => {
     expect(t.size).toBeLessThanOrEqual(1024);
   });
 
-  it('ids that collide cost a fresh string, never a long scan or a wrong answer', () => {
-    // Every id on one probe sequence: fill a 2-slot table's neighbourhood and go on.
-    const t = new TagIdInterner(2);
-    for (let i = 0; i < 100; i++) expect(intern(t, `C${i}`)).toBe(`C${i}`);
-    expect(t.size).toBeLessThanOrEqual(1);
+  it('ids crafted to collide cost a fresh string after 8 probes, never a long scan', () => {
+    // FNV-1a 32 as the interner computes it, to find 40 ids with one home slot in 1024.
+    const home = (id: string) => {
+      let h = 0x811c9dc5;
+      for (let k = 0; k < id.length; k++) h = Math.imul(h ^ id.charCodeAt(k), 0x01000193);
+      return h & 1023;
+    };
+    const colliding: string[] = [];
+    for (let i = 0; colliding.length < 40; i++) if (home(`X${i}`) === 7) colliding.push(`X${i}`);
+    const t = new TagIdInterner(1024); // one size: no growth moves them apart
+    for (const id of colliding) expect(intern(t, id)).toBe(id);
+    expect(t.size).toBe(8); // the home slot and the 7 after it; the other 32 were not kept
+    for (const id of colliding) expect(intern(t, id)).toBe(id);
+    expect(t.size).toBe(8);
+    // A table of 2 slots: every id shares the neighbourhood.
+    const tiny = new TagIdInterner(2);
+    for (let i = 0; i < 100; i++) expect(intern(tiny, `C${i}`)).toBe(`C${i}`);
+    expect(tiny.size).toBeLessThanOrEqual(1);
   });
 
   it('refuses a table size that is not a power of two', () => {

@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { acquireBrokers } from '../src/local-kafka/index.js';
+import { exitOnSignals } from './exit-on-signals.js';
 import { BENCH_PARTS, type BenchPart, runBench } from './run-bench.js';
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -80,6 +81,7 @@ function parse(argv: string[]) {
   }).values;
 }
 
+exitOnSignals();
 runBenchCli(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { acquireBrokers } from '../src/local-kafka/index.js';
 import { DEFAULT_SIM_OPTIONS } from '../src/sim/sim-options.js';
 import { type Profile, selfTimeByPlace, topSelfTime } from './cpu-profile.js';
+import { exitOnSignals } from './exit-on-signals.js';
 import {
   benchTopics,
   benchWorkerConfig,
@@ -30,6 +31,7 @@ const exactlyOnce = process.argv[3] !== 'alos';
 const out = process.argv[4] ?? `worker-${exactlyOnce ? 'eos' : 'alos'}.cpuprofile`;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
+exitOnSignals();
 const broker = await acquireBrokers(undefined, false, log, { throwaway: true });
 const prefix = `bench-${Date.now().toString(36)}-prof`;
 const topics = benchTopics(prefix);

@@ -5,16 +5,25 @@
  *
  * `throwaway` (the benchmarks): a broker of its own on a free port with a new state dir, removed
  * on release, so a measurement does not depend on what earlier runs left in the shared broker
- * (thousands of transactional ids and consumer groups, compacted logs being cleaned).
+ * (thousands of transactional ids and consumer groups, compacted logs being cleaned). It also dies
+ * with its owner: the broker runs detached (its own process group, so a Ctrl-C in the terminal
+ * never reaches it), and an owner that crashed or was interrupted before release() left a JVM
+ * and its state dir behind. On the owner's 'exit' (a normal end, process.exit, an uncaught error)
+ * the broker is killed and its state removed, unless release() did it first. A CLI that owns one
+ * turns SIGINT and SIGTERM into an exit (bench/exit-on-signals.ts).
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { signalGroup } from './broker-process.js';
 import { startLocalKafka, stopLocalKafka } from './local-kafka.js';
 import { findFreePort } from './ports.js';
 
 export interface BrokerHandle {
   brokers: string[];
+  /** A throw-away broker's JVM and state dir (for tests of its clean-up). */
+  throwaway?: { pid: number; stateDir: string };
   /** Stops the local broker if this call started it (and `keep` was not asked for). */
   release(): Promise<void>;
 }
@@ -48,9 +57,16 @@ async function throwawayBroker(log: (s: string) => void): Promise<BrokerHandle> 
   try {
     const started = await startLocalKafka({ log, port, stateDir });
     log(`local broker started at ${started.brokers}`);
+    const discard = () => {
+      signalGroup(started.pid, 'SIGKILL');
+      rmSync(stateDir, { recursive: true, force: true });
+    };
+    process.once('exit', discard);
     return {
       brokers: [started.brokers],
+      throwaway: { pid: started.pid, stateDir },
       release: async () => {
+        process.off('exit', discard);
         await stopLocalKafka({ port, stateDir });
         await rm(stateDir, { recursive: true, force: true });
         log('local broker stopped and its state removed');

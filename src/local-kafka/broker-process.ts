@@ -49,7 +49,8 @@ export function spawnBroker(options: SpawnOptions): Promise<number> {
   }
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+/** Signal the broker's process group (it is detached: its own group), else the pid alone. */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
   } catch {

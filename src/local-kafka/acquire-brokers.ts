@@ -59,7 +59,8 @@ async function throwawayBroker(log: (s: string) => void): Promise<BrokerHandle> 
     log(`local broker started at ${started.brokers}`);
     const discard = () => {
       signalGroup(started.pid, 'SIGKILL');
-      rmSync(stateDir, { recursive: true, force: true });
+      // The JVM may write a last file while it dies: ENOTEMPTY is retried.
+      rmSync(stateDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     };
     process.once('exit', discard);
     return {

@@ -44,8 +44,7 @@ export class TagIdInterner {
   private hashes: Int32Array;
   private strings: (string | undefined)[];
   private count = 0;
-  /** Times the table was full at its largest and started again. */
-  resets = 0;
+  private restarts = 0;
 
   constructor(private readonly maxSlots: number = DEFAULT_MAX_SLOTS) {
     if (!Number.isInteger(Math.log2(maxSlots)) || maxSlots < 2) {
@@ -61,6 +60,11 @@ export class TagIdInterner {
     return this.count;
   }
 
+  /** Times the table was full at its largest and started again. */
+  get resets(): number {
+    return this.restarts;
+  }
+
   /** The string of bytes `b[from, to)`: the same object for the same bytes while it is held. */
   intern(b: Buffer, from: number, to: number): string {
     let h = FNV_OFFSET;
@@ -74,7 +78,7 @@ export class TagIdInterner {
       const s = strings[slot];
       if (s === undefined) {
         const made = latin1(b, from, to);
-        this.add(slot, h, made);
+        this.add(h, made);
         return made;
       }
       if (hashes[slot] === h && s.length === n && sameBytes(s, b, from)) return s;
@@ -82,16 +86,13 @@ export class TagIdInterner {
     return latin1(b, from, to); // a crowded neighbourhood: not kept
   }
 
-  private add(slot: number, h: number, s: string): void {
+  /** Hold new id `s`, first growing the table, or starting it again at its largest, if full. */
+  private add(h: number, s: string): void {
     if (2 * (this.count + 1) > this.slots) {
       if (this.slots < this.maxSlots) this.resize(this.slots * 2);
       else this.clear();
-      this.insert(h, s);
-      return;
     }
-    this.hashes[slot] = h;
-    this.strings[slot] = s;
-    this.count++;
+    this.insert(h, s);
   }
 
   /** Place `s` (not held) in the first free slot of its probe sequence, if there is one. */
@@ -125,7 +126,7 @@ export class TagIdInterner {
     this.hashes.fill(0);
     this.strings.fill(undefined);
     this.count = 0;
-    this.resets++;
+    this.restarts++;
   }
 }
 

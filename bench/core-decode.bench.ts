@@ -15,37 +15,9 @@
 import { fastPingCheck } from '../src/contract/fast-ping-check.js';
 import { decodePing, type Ping, PingSchema } from '../src/contract/index.js';
 import { scanPing } from '../src/contract/ping-scan.js';
-import { Rng } from '../src/sim/prng.js';
+import { seededPings } from './seeded-pings.js';
 
 const N = 1 << 14;
-
-const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
-
-function pings(digits: 6 | 17): { keys: Buffer[]; buffers: Buffer[]; objects: unknown[] } {
-  const rng = Rng.derive(14, 3);
-  const coordinate = digits === 6 ? round6 : (v: number) => v;
-  const keys: Buffer[] = [];
-  const buffers: Buffer[] = [];
-  const objects: unknown[] = [];
-  for (let i = 0; i < N; i++) {
-    const ping: Ping = {
-      tagId: `TAG-${String(rng.int(0, 99_999)).padStart(6, '0')}`,
-      ts: 1_767_261_600_000 + i * 1000,
-      lat: coordinate(rng.uniform(50, 58.5)),
-      lon: coordinate(rng.uniform(-5.5, 1.7)),
-      accuracyM: Math.round(rng.uniform(3, 30) * 10) / 10,
-    };
-    if (i % 10 === 0) {
-      ping.battery = Math.round(rng.next() * 100) / 100;
-      ping.strap = 'ok';
-    }
-    const b = Buffer.from(JSON.stringify(ping));
-    keys.push(Buffer.from(ping.tagId));
-    buffers.push(b);
-    objects.push(JSON.parse(b.toString('utf8')));
-  }
-  return { keys, buffers, objects };
-}
 
 /** This process's CPU time in ms: steadier than wall time on a shared, loaded machine. */
 function cpuMs(): number {
@@ -79,7 +51,7 @@ function time(body: (reps: number) => number): number {
 const M = N - 1;
 
 function rows(digits: 6 | 17): [string, number][] {
-  const { keys, buffers, objects } = pings(digits);
+  const { keys, buffers, objects } = seededPings(N, digits);
   return [
     [
       'JSON.parse (Buffer)',

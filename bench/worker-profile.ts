@@ -2,8 +2,10 @@
  * Where a worker's time goes at full speed: publish a seeded fleet, then consume it with one
  * in-process worker (exactly-once by default) under the CPU profiler. Prints the event-loop
  * utilisation (1.0 = the main thread never waited), CPU time per wall second, self time by place
- * (kafkajs, Fenceline's layers, GC, idle...) and the top functions. This is the evidence for
- * issue 14 item 4: a second thread can only pay if the main thread is the bottleneck.
+ * (kafkajs, Fenceline's layers, GC, idle...), the top functions, and how much of the machine was
+ * idle and how much the broker's JVM used over the same span (Linux). This is the evidence for
+ * issue 14 item 4: a second thread can only pay if the main thread is the bottleneck and a core
+ * is left for it.
  *
  *   npx tsx bench/worker-profile.ts [pings=300000] [eos|alos] [out.cpuprofile]
  *
@@ -25,6 +27,7 @@ import {
   publishFleet,
   timeWorker,
 } from './kafka-harness.js';
+import { type CpuSample, cpuSpan, sampleCpu } from './machine-cpu.js';
 
 const target = Number(process.argv[2] ?? 300_000);
 const exactlyOnce = process.argv[3] !== 'alos';
@@ -63,6 +66,10 @@ try {
   let cpu = cpu0;
   let wallS = 0;
   let stopped: Promise<unknown> = Promise.resolve(undefined);
+  // The machine and the broker over the same span: is a core left for a second thread?
+  const brokerPid = broker.throwaway?.pid;
+  let machine0: CpuSample | undefined;
+  let machine1: CpuSample | undefined;
   const timing = await timeWorker(
     benchWorkerConfig(broker.brokers, topics, `${prefix}-worker`, exactlyOnce),
     pub.pings,
@@ -70,11 +77,13 @@ try {
     {
       onFirstBatch: () => {
         session.post('Profiler.start');
+        machine0 = sampleCpu(brokerPid);
         elu0 = performance.eventLoopUtilization();
         cpu0 = process.cpuUsage();
         wall0 = performance.now();
       },
       onLastBatch: () => {
+        machine1 = sampleCpu(brokerPid);
         wallS = (performance.now() - wall0) / 1000;
         cpu = process.cpuUsage(cpu0);
         elu = performance.eventLoopUtilization(elu0);
@@ -90,6 +99,15 @@ try {
   console.log(
     `event-loop utilisation ${elu.utilization.toFixed(2)}; CPU ${((cpu.user + cpu.system) / 1e6 / wallS).toFixed(2)} s per wall s (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s, wall ${wallS.toFixed(1)} s)`,
   );
+  const span = cpuSpan(machine0, machine1);
+  if (span !== undefined) {
+    const brokerCores = Number.isNaN(span.procCores)
+      ? 'not measured (KAFKA_BROKERS: not a local process)'
+      : `${span.procCores.toFixed(2)} cores`;
+    console.log(
+      `machine over the same span: ${span.cpus} CPUs, ${span.idleCores.toFixed(2)} cores idle; broker JVM ${brokerCores}`,
+    );
+  }
   console.log('\nself time by place:');
   console.log(selfTimeByPlace(profile).join('\n'));
   console.log('\ntop functions (self time):');

@@ -95,13 +95,18 @@ export function checkedPing(
   if (battery !== undefined && !inRange(battery, 0, 1)) return undefined;
   if (strap !== undefined && strap !== 'ok' && strap !== 'tampered') return undefined;
 
-  // Same keys, same order as zod's stripped output (the schema's shape order).
-  const out: Ping = { tagId, ts };
+  // Same keys, same order as zod's stripped output (the schema's shape order). A fix is made by
+  // one literal, so its fields sit in the object itself: added one by one, they went through a
+  // hidden class each and into a property array of their own, a second allocation per ping.
+  let out: Ping;
   if (hasLat) {
-    out.lat = lat as number;
-    out.lon = lon as number;
+    out =
+      accuracyM === undefined
+        ? { tagId, ts, lat: lat as number, lon: lon as number }
+        : { tagId, ts, lat: lat as number, lon: lon as number, accuracyM: accuracyM as number };
+  } else {
+    out = accuracyM === undefined ? { tagId, ts } : { tagId, ts, accuracyM: accuracyM as number };
   }
-  if (accuracyM !== undefined) out.accuracyM = accuracyM as number;
   if (battery !== undefined) out.battery = battery as number;
   if (strap !== undefined) out.strap = strap as 'ok' | 'tampered';
   return out;

@@ -12,8 +12,12 @@
 export interface BatchPositionInput {
   /** Offset of the batch's first record (or its lastOffset when kafkajs filtered everything). */
   readonly firstOffset: bigint;
-  /** Offsets of the batch's data records, ascending. */
-  readonly offsets: readonly bigint[];
+  /**
+   * The batch's data records, offsets ascending (kafkajs' decimal strings). Read only as far as
+   * the first one not yet committed, usually the first: parsing every offset cost each record
+   * a BigInt.
+   */
+  readonly records: readonly { readonly offset: string }[];
   /** The committed position the state corresponds to. */
   readonly nextOffset: bigint;
   /** Set right after (re)initialisation: the consumer must not start past this offset. */
@@ -29,12 +33,12 @@ export type BatchPosition =
   | { readonly kind: 'process'; readonly from: number };
 
 export function batchPosition(input: BatchPositionInput): BatchPosition {
-  const { firstOffset, offsets, nextOffset, seekTo } = input;
+  const { firstOffset, records, nextOffset, seekTo } = input;
   if (seekTo !== undefined && firstOffset > seekTo) return { kind: 'seek', offset: seekTo };
   let from = 0;
   if (firstOffset < nextOffset) {
-    while (from < offsets.length && offsets[from]! < nextOffset) from++;
+    while (from < records.length && BigInt(records[from]!.offset) < nextOffset) from++;
   }
-  if (from >= offsets.length) return { kind: 'skip' };
+  if (from >= records.length) return { kind: 'skip' };
   return { kind: 'process', from };
 }

@@ -76,7 +76,7 @@ export async function prepareBatch(
   const lastData = batch.messages.at(-1);
   const position = batchPosition({
     firstOffset: BigInt(batch.firstOffset() ?? batch.lastOffset()),
-    offsets: batch.messages.map((m) => BigInt(m.offset)),
+    records: batch.messages,
     nextOffset: task.nextOffset,
     seekTo: task.seekTo,
   });

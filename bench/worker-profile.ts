@@ -7,7 +7,10 @@
  * issue 14 item 4: a second thread can only pay if the main thread is the bottleneck and a core
  * is left for it.
  *
- *   npx tsx bench/worker-profile.ts [pings=300000] [eos|alos] [out.cpuprofile]
+ *   npx tsx bench/worker-profile.ts [pings=300000] [eos|alos] [out.cpuprofile] [--alloc]
+ *
+ * With --alloc it samples what the worker allocates over the same span instead (the heap
+ * profiler, bench/heap-profile.ts): bytes per ping and the functions that allocate most.
  *
  * Uses KAFKA_BROKERS when set, else a throw-away local broker.
  */
@@ -18,6 +21,7 @@ import { acquireBrokers } from '../src/local-kafka/index.js';
 import { DEFAULT_SIM_OPTIONS } from '../src/sim/sim-options.js';
 import { type Profile, selfTimeByPlace, topSelfTime } from './cpu-profile.js';
 import { exitOnSignals } from './exit-on-signals.js';
+import { ALLOCATED_SAMPLING, type HeapProfile, topAllocators } from './heap-profile.js';
 import {
   benchTopics,
   benchWorkerConfig,
@@ -29,9 +33,11 @@ import {
 } from './kafka-harness.js';
 import { type CpuSample, cpuSpan, sampleCpu } from './machine-cpu.js';
 
-const target = Number(process.argv[2] ?? 300_000);
-const exactlyOnce = process.argv[3] !== 'alos';
-const out = process.argv[4] ?? `worker-${exactlyOnce ? 'eos' : 'alos'}.cpuprofile`;
+const alloc = process.argv.includes('--alloc');
+const args = process.argv.slice(2).filter((a) => a !== '--alloc');
+const target = Number(args[0] ?? 300_000);
+const exactlyOnce = args[1] !== 'alos';
+const out = args[2] ?? `worker-${exactlyOnce ? 'eos' : 'alos'}.${alloc ? 'heapprofile' : 'cpuprofile'}`;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 exitOnSignals();
@@ -55,8 +61,12 @@ try {
     new Promise<unknown>((resolve, reject) =>
       session.post(method, params ?? {}, (err, r) => (err ? reject(err) : resolve(r))),
     );
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 200 });
+  if (alloc) {
+    await post('HeapProfiler.enable');
+  } else {
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 200 });
+  }
   // Everything below is measured from the first committed batch: start-up (group join, tables,
   // restore) is not what a second thread would share.
   let elu0 = performance.eventLoopUtilization();
@@ -76,7 +86,8 @@ try {
     600_000,
     {
       onFirstBatch: () => {
-        session.post('Profiler.start');
+        if (alloc) session.post('HeapProfiler.startSampling', ALLOCATED_SAMPLING);
+        else session.post('Profiler.start');
         machine0 = sampleCpu(brokerPid);
         elu0 = performance.eventLoopUtilization();
         cpu0 = process.cpuUsage();
@@ -87,11 +98,11 @@ try {
         wallS = (performance.now() - wall0) / 1000;
         cpu = process.cpuUsage(cpu0);
         elu = performance.eventLoopUtilization(elu0);
-        stopped = post('Profiler.stop');
+        stopped = post(alloc ? 'HeapProfiler.stopSampling' : 'Profiler.stop');
       },
     },
   );
-  const { profile } = (await stopped) as { profile: Profile };
+  const { profile } = (await stopped) as { profile: Profile | HeapProfile };
   writeFileSync(out, JSON.stringify(profile));
   console.log(
     `${exactlyOnce ? 'exactly-once' : 'at-least-once'}: ${Math.round(timing.perS)} pings/s over ${timing.consumeS.toFixed(1)} s (start-up ${timing.startupS.toFixed(1)} s)`,
@@ -108,10 +119,19 @@ try {
       `machine over the same span: ${span.cpus} CPUs, ${span.idleCores.toFixed(2)} cores idle; broker JVM ${brokerCores}`,
     );
   }
-  console.log('\nself time by place:');
-  console.log(selfTimeByPlace(profile).join('\n'));
-  console.log('\ntop functions (self time):');
-  console.log(topSelfTime(profile, 30).join('\n'));
+  if (alloc) {
+    const { total, lines } = topAllocators(profile as HeapProfile, 30);
+    console.log(
+      `\nallocated: ${(total / 1e6).toFixed(0)} MB, ${Math.round(total / Math.max(1, timing.perS * timing.consumeS))} B per ping (sampled)`,
+    );
+    console.log('\ntop functions (bytes allocated):');
+    console.log(lines.join('\n'));
+  } else {
+    console.log('\nself time by place:');
+    console.log(selfTimeByPlace(profile as Profile).join('\n'));
+    console.log('\ntop functions (self time):');
+    console.log(topSelfTime(profile as Profile, 30).join('\n'));
+  }
   console.log(`\nprofile: ${out}`);
 } finally {
   await deleteBenchTopics(admin, prefix).catch(() => undefined);

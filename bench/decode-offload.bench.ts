@@ -18,7 +18,6 @@
  *   npx tsx bench/decode-offload.bench.ts [batch=1000]
  */
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { decodePing, type Ping } from '../src/contract/index.js';
 import { seededPings } from './seeded-pings.js';
@@ -41,11 +40,13 @@ interface NumbersReply {
   ids: string[];
 }
 
-// The thread loads the decoder through tsx, as this process does.
-const decoder = pathToFileURL(new URL('../src/contract/index.ts', import.meta.url).pathname).href;
+// The thread loads the decoder through tsx, as this process does; both resolved here, so the
+// bench runs from any directory.
+const decoder = new URL('../src/contract/index.ts', import.meta.url).href;
+const tsxApi = import.meta.resolve('tsx/esm/api');
 const thread = new Worker(
   `
-const { register } = await import('tsx/esm/api');
+const { register } = await import(${JSON.stringify(tsxApi)});
 register();
 const { decodePing } = await import(${JSON.stringify(decoder)});
 const { parentPort } = await import('node:worker_threads');

@@ -35,8 +35,12 @@ describe('machine-cpu', () => {
     const before = sampleCpu(process.pid);
     expect(before).toBeDefined(); // Linux: /proc is there
     const c0 = process.cpuUsage();
+    const burntMs = () => {
+      const c = process.cpuUsage(c0);
+      return (c.user + c.system) / 1000;
+    };
     let x = 0;
-    while ((process.cpuUsage(c0).user + process.cpuUsage(c0).system) / 1000 < 300) x += Math.sqrt(x + 1);
+    while (burntMs() < 300) x += Math.sqrt(x + 1);
     const after = sampleCpu(process.pid)!;
     const ticks = after.proc - before!.proc;
     // USER_HZ is 100 on Linux: 300 ms is 30 ticks, give or take the threads' and rounding.

@@ -18,9 +18,7 @@ export function topSelfTime(p: Profile, top = 25): string[] {
   const self = new Map<string, number>();
   let total = 0;
   for (let i = 0; i < p.samples.length; i++) {
-    const cf = byId.get(p.samples[i]!)!.callFrame;
-    const where = cf.url === '' ? '' : ` ${cf.url.split('/').slice(-2).join('/')}:${cf.lineNumber + 1}`;
-    const key = `${cf.functionName || '(anonymous)'}${where}`;
+    const key = frameLabel(byId.get(p.samples[i]!)!.callFrame);
     // Samples, not time deltas: on a loaded machine a delta also holds time spent descheduled,
     // and the last one holds the profiler's own stop.
     self.set(key, (self.get(key) ?? 0) + 1);
@@ -30,6 +28,12 @@ export function topSelfTime(p: Profile, top = 25): string[] {
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
+}
+
+/** A frame as "function dir/file:line" (the url's last two parts; line from 1). */
+export function frameLabel(cf: ProfileNode['callFrame']): string {
+  const where = cf.url === '' ? '' : ` ${cf.url.split('/').slice(-2).join('/')}:${cf.lineNumber + 1}`;
+  return `${cf.functionName || '(anonymous)'}${where}`;
 }
 
 /** Where a sample's function lives, for the split of a whole process's time. */

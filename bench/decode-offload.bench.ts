@@ -53,10 +53,11 @@ const { parentPort } = await import('node:worker_threads');
 parentPort.on('message', ({ bytes, offs, mode }) => {
   const b = Buffer.from(bytes);
   const n = offs.length / 3;
+  const record = (i) => decodePing(b.subarray(offs[3 * i], offs[3 * i + 1]), b.subarray(offs[3 * i + 1], offs[3 * i + 2]));
   if (mode === 'objects') {
     const out = new Array(n);
     for (let i = 0; i < n; i++) {
-      const d = decodePing(b.subarray(offs[3 * i], offs[3 * i + 1]), b.subarray(offs[3 * i + 1], offs[3 * i + 2]));
+      const d = record(i);
       out[i] = d.ok ? d.value : d.error;
     }
     parentPort.postMessage(out);
@@ -65,7 +66,7 @@ parentPort.on('message', ({ bytes, offs, mode }) => {
   const nums = new Float64Array(4 * n);
   const ids = new Array(n);
   for (let i = 0; i < n; i++) {
-    const d = decodePing(b.subarray(offs[3 * i], offs[3 * i + 1]), b.subarray(offs[3 * i + 1], offs[3 * i + 2]));
+    const d = record(i);
     if (!d.ok) { ids[i] = null; continue; }
     const p = d.value;
     ids[i] = p.tagId;

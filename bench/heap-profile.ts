@@ -4,7 +4,7 @@
  * stays in the profile after its object died, so the figures are what was allocated, not what
  * is still alive: the collector's work follows the former.
  */
-import { placeOf } from './cpu-profile.js';
+import { frameLabel, placeOf } from './cpu-profile.js';
 
 export interface HeapProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -30,8 +30,7 @@ export function topAllocators(p: HeapProfile, top = 25): { total: number; lines:
   for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
     const cf = n.callFrame;
     if (n.selfSize > 0) {
-      const where = cf.url === '' ? '' : ` ${cf.url.split('/').slice(-2).join('/')}:${cf.lineNumber + 1}`;
-      const key = `${cf.functionName || '(anonymous)'}${where} [${placeOf(cf)}]`;
+      const key = `${frameLabel(cf)} [${placeOf(cf)}]`;
       by.set(key, (by.get(key) ?? 0) + n.selfSize);
       total += n.selfSize;
     }

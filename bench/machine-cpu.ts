@@ -45,8 +45,9 @@ export function sampleCpu(pid?: number): CpuSample | undefined {
 /** From /proc/stat: the first line is "cpu  user nice system idle iowait irq softirq steal ...". */
 export function machineTicks(stat: string): Omit<CpuSample, 'proc'> {
   const lines = stat.split('\n');
-  const f = lines[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-  if (lines[0]!.split(/\s+/)[0] !== 'cpu' || f.length < 8 || f.some((v) => !Number.isFinite(v))) {
+  const [label, ...counters] = lines[0]!.trim().split(/\s+/);
+  const f = counters.slice(0, 8).map(Number);
+  if (label !== 'cpu' || f.length < 8 || f.some((v) => !Number.isFinite(v))) {
     throw new Error(`/proc/stat: unexpected first line "${lines[0]}"`);
   }
   return {
